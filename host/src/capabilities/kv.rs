@@ -1,0 +1,108 @@
+//! `kv`: small persistent key-value data, scoped by the host to the run's org and
+//! the calling plugin, so a plugin can neither name nor reach another's keys.
+
+use crate::runtime::RunState;
+use crate::runtime::bindings::atlas::workflow::kv::Host;
+use crate::runtime::bindings::atlas::workflow::types::HostError;
+use crate::runtime::manifest::Capability;
+
+/// Longest key, in bytes.
+pub const MAX_KEY_BYTES: usize = 512;
+/// Largest value, in bytes.
+pub const MAX_VALUE_BYTES: usize = 256 << 10;
+/// Keys one plugin may hold in one org.
+pub const MAX_KEYS: i64 = 10_000;
+/// Keys returned by one `list-keys` call.
+pub const MAX_LIST: i64 = 1_000;
+
+impl RunState {
+    fn kv_allowed(&mut self, op: &str, key: &str) -> Result<(), HostError> {
+        if !self.requested.contains(&Capability::Kv) {
+            return Err(self.deny(
+                "kv",
+                &format!("{op} {key}"),
+                "the plugin's manifest does not request kv".into(),
+            ));
+        }
+        if !self.grants.kv {
+            return Err(self.deny(
+                "kv",
+                &format!("{op} {key}"),
+                "kv is not granted to this plugin".into(),
+            ));
+        }
+        if key.len() > MAX_KEY_BYTES {
+            return Err(HostError::Invalid(format!(
+                "keys are at most {MAX_KEY_BYTES} bytes"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn store_error(e: anyhow::Error) -> HostError {
+    tracing::error!(error = %e, "kv store call failed");
+    HostError::Failed("the key-value store is unavailable".into())
+}
+
+impl Host for RunState {
+    async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
+        self.kv_allowed("get", &key)?;
+        self.services
+            .store
+            .kv_get(&self.org_id, &self.plugin_id, &key)
+            .await
+            .map_err(store_error)
+    }
+
+    async fn set(&mut self, key: String, value: Vec<u8>) -> Result<(), HostError> {
+        self.kv_allowed("set", &key)?;
+        if key.is_empty() {
+            return Err(HostError::Invalid("the key is empty".into()));
+        }
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(HostError::Limit(format!(
+                "values are at most {MAX_VALUE_BYTES} bytes"
+            )));
+        }
+        let store = &self.services.store;
+        let exists = store
+            .kv_get(&self.org_id, &self.plugin_id, &key)
+            .await
+            .map_err(store_error)?
+            .is_some();
+        if !exists
+            && store
+                .kv_count(&self.org_id, &self.plugin_id)
+                .await
+                .map_err(store_error)?
+                >= MAX_KEYS
+        {
+            return Err(HostError::Limit(format!(
+                "a plugin may keep at most {MAX_KEYS} keys"
+            )));
+        }
+        store
+            .kv_set(&self.org_id, &self.plugin_id, &key, &value)
+            .await
+            .map_err(store_error)
+    }
+
+    async fn delete(&mut self, key: String) -> Result<(), HostError> {
+        self.kv_allowed("delete", &key)?;
+        self.services
+            .store
+            .kv_delete(&self.org_id, &self.plugin_id, &key)
+            .await
+            .map_err(store_error)
+    }
+
+    async fn list_keys(&mut self, prefix: String) -> Result<Vec<String>, HostError> {
+        self.kv_allowed("list", &prefix)?;
+        self.services
+            .store
+            .kv_list(&self.org_id, &self.plugin_id, &prefix, MAX_LIST)
+            .await
+            .map_err(store_error)
+    }
+}

@@ -1,0 +1,37 @@
+//! `secrets`: values an org admin entered at install, readable only by the plugin
+//! they were entered for, and only when that name was requested and granted.
+
+use crate::capabilities::grants::requested_secret;
+use crate::runtime::RunState;
+use crate::runtime::bindings::atlas::workflow::secrets::Host;
+use crate::runtime::bindings::atlas::workflow::types::HostError;
+
+impl Host for RunState {
+    async fn get(&mut self, name: String) -> Result<String, HostError> {
+        if !requested_secret(&self.requested, &name) {
+            return Err(self.deny(
+                "secret",
+                &name,
+                "the plugin's manifest does not request it".into(),
+            ));
+        }
+        if !self.grants.allows_secret(&name) {
+            return Err(self.deny("secret", &name, "not granted to this plugin".into()));
+        }
+        match self
+            .services
+            .store
+            .secret_get(&self.org_id, &self.plugin_id, &name)
+            .await
+        {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err(HostError::NotFound(format!(
+                "secret `{name}` has not been entered for this plugin"
+            ))),
+            Err(e) => {
+                tracing::error!(error = %e, plugin = %self.plugin_id, "reading a secret failed");
+                Err(HostError::Failed("the secret store is unavailable".into()))
+            }
+        }
+    }
+}

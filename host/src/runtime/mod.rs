@@ -1,0 +1,429 @@
+//! The sandboxed plugin runtime: one `wasmtime::Engine` for the process, a
+//! linker with every host import, a compiled-component cache, and a fresh
+//! `Store` and instance for every run so nothing leaks between runs, tenants or
+//! retries. Every run is bounded by an epoch deadline, fuel, a memory limiter,
+//! table/instance caps and input/output/log byte caps.
+
+pub mod bindings;
+pub mod cache;
+pub mod context;
+pub mod engine;
+pub mod limits;
+pub mod manifest;
+pub mod outcome;
+pub mod plugin;
+pub mod registry;
+mod state;
+pub mod world_check;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Engine, Store, Trap};
+
+pub use cache::{CacheOutcome, ComponentCache, content_digest};
+pub use context::{ActionContext, RunRequest};
+pub use engine::EngineConfig;
+pub use limits::RunLimits;
+pub use manifest::{Capability, PluginManifest};
+pub use outcome::{ActionOutput, RunError, RunReport};
+pub use plugin::{LoadError, LoadOptions, Plugin};
+pub use registry::PluginRegistry;
+pub use state::{LogLine, RunState};
+
+use bindings::atlas::workflow::types as wit;
+use bindings::{Action, ActionPre};
+
+use crate::capabilities::{Grants, HostServices};
+
+/// Extra wall time granted beyond the epoch deadline before the host abandons a
+/// run that is blocked in a host call.
+const HOST_CALL_GRACE: Duration = Duration::from_millis(250);
+
+/// Limits for calling `manifest()` at load: it should only build a record.
+fn manifest_limits(plugin: &RunLimits) -> RunLimits {
+    RunLimits {
+        timeout: Duration::from_secs(5).min(plugin.timeout.max(Duration::from_secs(1))),
+        fuel: 500_000_000,
+        http_requests: 0,
+        ..*plugin
+    }
+}
+
+/// Configuration of the runtime.
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeConfig {
+    /// Engine sizing.
+    pub engine: EngineConfig,
+    /// Directory of compiled components; no disk cache when `None`.
+    pub cache_dir: Option<PathBuf>,
+    /// Limits for plugins loaded without their own.
+    pub default_limits: RunLimits,
+}
+
+/// Loads and runs action components.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<RunState>,
+    cache: ComponentCache,
+    services: Arc<HostServices>,
+    default_limits: RunLimits,
+    _ticker: engine::EpochTicker,
+}
+
+impl Runtime {
+    /// Builds the engine, the linker (all `atlas:workflow` imports plus WASI with
+    /// nothing preopened and no network) and the cache.
+    pub fn new(config: RuntimeConfig, services: Arc<HostServices>) -> anyhow::Result<Self> {
+        let engine = engine::build_engine(&config.engine)?;
+        let mut linker = Linker::new(&engine);
+        Action::add_to_linker::<RunState, HasSelf<RunState>>(&mut linker, |s| s)
+            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let cache = ComponentCache::new(&engine, config.cache_dir)?;
+        let ticker = engine::EpochTicker::start(engine.clone())?;
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            services,
+            default_limits: config.default_limits,
+            _ticker: ticker,
+        })
+    }
+
+    /// The shared services the capabilities use.
+    pub fn services(&self) -> &Arc<HostServices> {
+        &self.services
+    }
+
+    /// The limits plugins get unless loaded with their own.
+    pub fn default_limits(&self) -> RunLimits {
+        self.default_limits
+    }
+
+    /// Reads and loads a component file.
+    pub async fn load_file(&self, path: &Path, options: LoadOptions) -> Result<Plugin, LoadError> {
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| LoadError::Io(format!("reading {}: {e}", path.display())))?;
+        self.load(&bytes, options).await
+    }
+
+    /// Validates, compiles (or takes from the cache), links and describes a component.
+    pub async fn load(&self, bytes: &[u8], options: LoadOptions) -> Result<Plugin, LoadError> {
+        check_header(bytes)?;
+        let digest = content_digest(bytes);
+        let (component, cache_outcome) = {
+            let engine = self.engine.clone();
+            let cache = self.cache.clone();
+            let owned = bytes.to_vec();
+            let digest = digest.clone();
+            tokio::task::spawn_blocking(move || cache.load(&engine, &owned, &digest))
+                .await
+                .map_err(|e| LoadError::Io(format!("compiling was interrupted: {e}")))?
+                .map_err(|e| LoadError::Invalid(e.to_string()))?
+        };
+        let world =
+            world_check::check_world(&self.engine, &component).map_err(LoadError::WrongWorld)?;
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| LoadError::Link(format!("{e:#}")))?;
+        let pre = ActionPre::new(pre).map_err(|e| LoadError::Link(format!("{e:#}")))?;
+        let limits = options.limits.unwrap_or(self.default_limits);
+        let wit_manifest = self.call_manifest(&pre, manifest_limits(&limits)).await?;
+        let manifest = PluginManifest::from_wit(wit_manifest).map_err(LoadError::Manifest)?;
+        let input_validator = jsonschema::validator_for(&manifest.input_schema)
+            .map_err(|e| LoadError::Manifest(format!("input-schema: {e}")))?;
+        let output_validator = jsonschema::validator_for(&manifest.output_schema)
+            .map_err(|e| LoadError::Manifest(format!("output-schema: {e}")))?;
+        Ok(Plugin {
+            id: manifest.id.as_str().into(),
+            requested: manifest.capabilities.clone().into(),
+            manifest,
+            digest,
+            size_bytes: bytes.len(),
+            wit_version: world.wit_version,
+            uses_wasi: world.uses_wasi,
+            limits,
+            cache_outcome,
+            pre,
+            input_validator,
+            output_validator,
+        })
+    }
+
+    async fn call_manifest(
+        &self,
+        pre: &ActionPre<RunState>,
+        limits: RunLimits,
+    ) -> Result<wit::Manifest, LoadError> {
+        let mut store = self.new_store(
+            "system".into(),
+            Arc::from("loading"),
+            Arc::from(Vec::new()),
+            Arc::new(Grants::default()),
+            limits,
+        );
+        let call = async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance.call_manifest(&mut store).await
+        };
+        match tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await {
+            Ok(Ok(manifest)) => Ok(manifest),
+            Ok(Err(e)) => Err(LoadError::Manifest(format!(
+                "calling manifest() failed: {}",
+                classify_trap(&e, store.data(), &limits)
+            ))),
+            Err(_) => Err(LoadError::Manifest(format!(
+                "manifest() did not return within {} ms",
+                limits.timeout.as_millis()
+            ))),
+        }
+    }
+
+    fn new_store(
+        &self,
+        org_id: String,
+        plugin_id: Arc<str>,
+        requested: Arc<[Capability]>,
+        grants: Arc<Grants>,
+        limits: RunLimits,
+    ) -> Store<RunState> {
+        let state = RunState::new(
+            org_id,
+            plugin_id,
+            requested,
+            grants,
+            limits,
+            self.services.clone(),
+        );
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        // Fuel is enabled on the engine, so setting it cannot fail.
+        let _ = store.set_fuel(limits.fuel);
+        store.set_epoch_deadline(engine::deadline_ticks(limits.timeout));
+        store.epoch_deadline_trap();
+        store
+    }
+
+    /// Runs the action once in a fresh instance and reports what happened.
+    /// Never panics on guest behaviour: every failure is a [`RunError`].
+    pub async fn run(&self, plugin: &Plugin, request: RunRequest) -> RunReport {
+        let limits = plugin.limits;
+        let early = |error: RunError| RunReport {
+            plugin_id: plugin.manifest.id.clone(),
+            plugin_version: plugin.manifest.version.clone(),
+            result: Err(error),
+            fuel_consumed: 0,
+            peak_memory_bytes: 0,
+            wall_time: Duration::ZERO,
+            logs: Vec::new(),
+            logs_dropped: 0,
+            denials: Vec::new(),
+            http_requests: 0,
+        };
+        let input = request.input.to_string();
+        if input.len() > limits.input_bytes {
+            return early(RunError::InputTooLarge {
+                size: input.len() as u64,
+                limit: limits.input_bytes as u64,
+            });
+        }
+        if let Some(message) = schema_errors(&plugin.input_validator, &request.input) {
+            return early(RunError::InvalidInput { message });
+        }
+
+        let org_id = request.context.org_id.clone();
+        let mut store = self.new_store(
+            org_id.clone(),
+            plugin.id.clone(),
+            plugin.requested.clone(),
+            request.grants,
+            limits,
+        );
+        let context = request.context.to_wit();
+        let started = Instant::now();
+        let call = async {
+            let instance = plugin.pre.instantiate_async(&mut store).await?;
+            instance.call_execute(&mut store, &context, &input).await
+        };
+        let returned = tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await;
+        let wall_time = started.elapsed();
+
+        let result = match returned {
+            Err(_) => Err(RunError::Timeout {
+                budget_ms: limits.timeout.as_millis() as u64,
+            }),
+            Ok(Err(trap)) => Err(classify_trap(&trap, store.data(), &limits)),
+            Ok(Ok(Err(action_error))) => Err(action_error_to_run_error(action_error)),
+            Ok(Ok(Ok(output))) => check_output(plugin, output, &limits),
+        };
+        let fuel_consumed = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let mut state = store.into_data();
+        state.drain_wasi_output();
+        let peak_memory_bytes = state.limiter.peak_bytes() as u64;
+        let (logs, logs_dropped) = std::mem::take(&mut state.log).into_parts();
+        if !state.denials.is_empty() {
+            self.audit_denials(&org_id, &plugin.manifest.id, &state.denials)
+                .await;
+        }
+        RunReport {
+            plugin_id: plugin.manifest.id.clone(),
+            plugin_version: plugin.manifest.version.clone(),
+            result,
+            fuel_consumed,
+            peak_memory_bytes,
+            wall_time,
+            logs,
+            logs_dropped,
+            denials: state.denials,
+            http_requests: state.http_requests,
+        }
+    }
+
+    async fn audit_denials(
+        &self,
+        org_id: &str,
+        plugin_id: &str,
+        denials: &[crate::capabilities::Denial],
+    ) {
+        let entries: Vec<_> = denials
+            .iter()
+            .map(|d| crate::store::AuditEntry {
+                org_id: org_id.to_string(),
+                actor: format!("plugin:{plugin_id}"),
+                action: "capability.denied".into(),
+                target: format!("{}:{}", d.capability, d.target),
+                detail: serde_json::json!({ "reason": d.reason }),
+            })
+            .collect();
+        if let Err(e) = self.services.store.audit_append(&entries).await {
+            tracing::error!(error = %e, "recording denied capability calls failed");
+        }
+    }
+}
+
+/// Rejects bytes that are not a WebAssembly component before compiling them.
+fn check_header(bytes: &[u8]) -> Result<(), LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::NotWasm("the file is empty".into()));
+    }
+    if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
+        return Err(LoadError::NotWasm(
+            "the file does not start with the WebAssembly magic number".into(),
+        ));
+    }
+    if wasmparser::Parser::is_core_wasm(bytes) {
+        return Err(LoadError::CoreModule);
+    }
+    if !wasmparser::Parser::is_component(bytes) {
+        return Err(LoadError::NotWasm(
+            "unsupported WebAssembly encoding version".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Turns a trap or host failure into the error the caller sees.
+fn classify_trap(error: &wasmtime::Error, state: &RunState, limits: &RunLimits) -> RunError {
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => {
+            return RunError::Timeout {
+                budget_ms: limits.timeout.as_millis() as u64,
+            };
+        }
+        Some(Trap::OutOfFuel) => return RunError::FuelExhausted { fuel: limits.fuel },
+        _ => {}
+    }
+    if state.limiter.memory_cap_hit() {
+        return RunError::MemoryLimit {
+            limit_bytes: limits.memory_bytes as u64,
+        };
+    }
+    let message = format!("{error:#}");
+    if message.contains("resource limit exceeded") || message.contains("memory minimum size") {
+        return RunError::MemoryLimit {
+            limit_bytes: limits.memory_bytes as u64,
+        };
+    }
+    RunError::Trap { message }
+}
+
+fn action_error_to_run_error(error: wit::ActionError) -> RunError {
+    match error {
+        wit::ActionError::InvalidInput(message) => RunError::InvalidInput { message },
+        wit::ActionError::Retryable(r) => RunError::Retryable {
+            message: r.message,
+            retry_after_ms: r.retry_after_ms,
+        },
+        wit::ActionError::Fatal(message) => RunError::Fatal { message },
+    }
+}
+
+/// Checks the output's size, outcome, JSON and schema.
+fn check_output(
+    plugin: &Plugin,
+    output: wit::Output,
+    limits: &RunLimits,
+) -> Result<ActionOutput, RunError> {
+    if output.data_json.len() > limits.output_bytes {
+        return Err(RunError::OutputTooLarge {
+            size: output.data_json.len() as u64,
+            limit: limits.output_bytes as u64,
+        });
+    }
+    if !plugin.manifest.has_outcome(&output.outcome) {
+        let known: Vec<&str> = plugin
+            .manifest
+            .outcomes
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        return Err(RunError::InvalidOutput {
+            message: format!(
+                "outcome `{}` is not declared in the manifest (declared: {})",
+                output.outcome,
+                known.join(", ")
+            ),
+        });
+    }
+    let data: Value =
+        serde_json::from_str(&output.data_json).map_err(|e| RunError::InvalidOutput {
+            message: format!("output is not JSON: {e}"),
+        })?;
+    if let Some(message) = schema_errors(&plugin.output_validator, &data) {
+        return Err(RunError::InvalidOutput {
+            message: format!("output does not match the output schema: {message}"),
+        });
+    }
+    Ok(ActionOutput {
+        outcome: output.outcome,
+        data,
+    })
+}
+
+/// Every schema violation as `path: message`, or `None` when valid.
+fn schema_errors(validator: &jsonschema::Validator, value: &Value) -> Option<String> {
+    if validator.is_valid(value) {
+        return None;
+    }
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .take(10)
+        .map(|e| {
+            let path = e.instance_path.to_string();
+            if path.is_empty() {
+                e.to_string()
+            } else {
+                format!("{path}: {e}")
+            }
+        })
+        .collect();
+    Some(errors.join("; "))
+}

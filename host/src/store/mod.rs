@@ -1,0 +1,163 @@
+//! Persistence behind one type for both databases: embedded SQLite (the default,
+//! one file in the data directory) and PostgreSQL (many workers). Each file in
+//! this module owns one concept; every query is scoped to an org.
+
+mod audit;
+mod kv;
+mod master_key;
+mod orgs;
+mod secrets;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use audit::{AuditEntry, AuditRecord};
+pub use master_key::load_or_create_master_key;
+pub use orgs::Org;
+pub use secrets::SecretCipher;
+
+/// The connection pool of whichever database is configured.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    /// Embedded SQLite in WAL mode.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the concrete pool; the SQL must use `$1`-style
+/// placeholders, which both SQLite and PostgreSQL accept.
+macro_rules! with_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            $crate::store::Pool::Sqlite($p) => $body,
+            $crate::store::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// The database plus the key that encrypts secrets at rest.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    cipher: SecretCipher,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("pool", &self.pool)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path`, `sqlite::memory:` or `postgres://…`)
+    /// and applies pending migrations.
+    pub async fn open(url: &str, cipher: SecretCipher) -> anyhow::Result<Self> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            // One direct connection first, so a wrong URL fails at once with
+            // the server's answer instead of after the pool's acquire timeout.
+            sqlx::ConnectOptions::connect(&options)
+                .await
+                .with_context(|| format!("connecting to {}", redact(url)))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .with_context(|| format!("connecting to {}", redact(url)))?;
+            Pool::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:");
+            let options = SqliteConnectOptions::from_str(url)
+                .context("parsing the SQLite URL")?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                // An in-memory database lives in one connection.
+                .max_connections(if memory { 1 } else { 8 })
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            Pool::Sqlite(pool)
+        } else {
+            anyhow::bail!(
+                "unsupported database URL `{}`: use sqlite://PATH or postgres://…",
+                redact(url)
+            );
+        };
+        let store = Self { pool, cipher };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The SQLite database file `atlas.db` inside `data_dir`, created when missing.
+    pub async fn open_in_dir(data_dir: &Path, cipher: SecretCipher) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+        let url = format!("sqlite://{}", data_dir.join("atlas.db").display());
+        Self::open(&url, cipher).await
+    }
+
+    /// Applies the migrations of this database's dialect.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+            Pool::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn dialect(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs a trivial query: is the database answering?
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        with_pool!(&self.pool, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+/// Milliseconds since the Unix epoch, for `*_at` columns.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A database URL with any password replaced, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
