@@ -1,0 +1,6 @@
+//! Benchmarks behind `atlas bench`: each prints one JSON object of figures.
+
+pub mod plugin;
+mod stats;
+
+pub use stats::Percentiles;

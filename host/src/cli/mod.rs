@@ -1,0 +1,113 @@
+//! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`,
+//! `atlas bench …`. Each subcommand lives in its own file.
+
+mod bench;
+mod plugin_build;
+mod plugin_run;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Atlas Flow: workflow automation for fitness studios.
+#[derive(Debug, Parser)]
+#[command(name = "atlas", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server: API, builder and workers, on one process.
+    Serve(serve::ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Build and run action plugins locally.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+    /// Measure performance and print the figures.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PluginCommand {
+    /// Build a Rust crate (or workspace) or a Python app into action components.
+    Build(plugin_build::BuildArgs),
+    /// Run one action component once and report output, fuel, memory and time.
+    Run(plugin_run::RunArgs),
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Data directory: the SQLite database, the master key, the compiled-component cache.
+    #[arg(long, env = "ATLAS_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`postgres://…`); the SQLite file in the data directory when absent.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// Opens the configured store, creating the master key when needed.
+    pub async fn open_store(&self) -> anyhow::Result<crate::store::Store> {
+        let key = crate::store::load_or_create_master_key(
+            std::env::var("ATLAS_MASTER_KEY").ok().as_deref(),
+            &self.data_dir,
+        )?;
+        let cipher = crate::store::SecretCipher::new(&key);
+        match &self.database_url {
+            Some(url) => crate::store::Store::open(url, cipher).await,
+            None => crate::store::Store::open_in_dir(&self.data_dir, cipher).await,
+        }
+    }
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Migrate(args) => {
+                let store = args.open_store().await?;
+                println!("database migrated ({})", store.dialect());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Plugin(PluginCommand::Build(args)) => plugin_build::run(args).await,
+            Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(args).await,
+            Command::Bench(cmd) => bench::run(cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ATLAS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,atlas=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,128 @@
+//! `atlas serve`: the API, the plugin runtime and (with the engine) the workers,
+//! in one process on the embedded database by default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use super::DatabaseArgs;
+use crate::api::{AppState, router};
+use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
+use crate::runtime::{PluginRegistry, Runtime, RuntimeConfig};
+use crate::store::Org;
+
+/// The org `atlas serve` seeds so a new install has something to work in.
+pub const DEMO_ORG_ID: &str = "demo";
+
+/// Arguments of `atlas serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "ATLAS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory of built-in action components to load; repeatable.
+    #[arg(
+        long = "plugins-dir",
+        env = "ATLAS_PLUGINS_DIR",
+        default_value = "target/components"
+    )]
+    pub plugins_dirs: Vec<PathBuf>,
+    /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
+    #[arg(long = "allow-net", value_name = "CIDR")]
+    pub allow_net: Vec<ipnet::IpNet>,
+}
+
+/// Starts the server and runs until Ctrl-C or SIGTERM.
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = args.db.open_store().await?;
+    let demo = store
+        .ensure_org(&Org {
+            id: DEMO_ORG_ID.into(),
+            name: "Demo Fitness Studio".into(),
+            time_zone: "Europe/London".into(),
+        })
+        .await?;
+    println!(
+        "database: {} (demo org `{}`: {})",
+        store.dialect(),
+        demo.id,
+        demo.name
+    );
+
+    let services = Arc::new(HostServices {
+        store: store.clone(),
+        http: OutboundHttp::new(NetworkPolicy {
+            allow: args.allow_net.clone(),
+        })?,
+    });
+    let runtime = Arc::new(Runtime::new(
+        RuntimeConfig {
+            cache_dir: Some(args.db.data_dir.join("cache").join("components")),
+            ..RuntimeConfig::default()
+        },
+        services,
+    )?);
+    let registry = Arc::new(PluginRegistry::new());
+    for dir in &args.plugins_dirs {
+        let started = std::time::Instant::now();
+        let loads = registry
+            .load_dir(&runtime, dir)
+            .await
+            .with_context(|| format!("reading plugin directory {}", dir.display()))?;
+        for load in &loads {
+            match &load.result {
+                Ok(p) => println!(
+                    "loaded {:<28} {:>7} KiB  {:?}  from {}",
+                    p.reference(),
+                    p.size_bytes.div_ceil(1024),
+                    p.cache_outcome,
+                    load.path.display()
+                ),
+                Err(e) => eprintln!("rejected {}: {e}", load.path.display()),
+            }
+        }
+        println!(
+            "{} plugin(s) loaded from {} in {} ms",
+            loads.iter().filter(|l| l.result.is_ok()).count(),
+            dir.display(),
+            started.elapsed().as_millis()
+        );
+    }
+
+    let app = router(AppState {
+        store,
+        runtime,
+        registry,
+    });
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    println!("Atlas Flow listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
