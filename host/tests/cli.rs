@@ -1,0 +1,186 @@
+//! The `atlas` binary as users run it: `plugin run` and `serve`.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::component_path;
+use common::recorder::{Recorder, Reply};
+use serde_json::{Value, json};
+
+fn atlas() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlas"));
+    cmd.env("ATLAS_LOG", "error");
+    cmd
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("running atlas"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn plugin_run_prints_output_fuel_memory_time_and_denials() {
+    let server = Recorder::start(Reply::json(json!({ "received": true }))).await;
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("webhook-send"))
+        .args(["--input", &json!({ "url": server.url("/cli"), "body": { "a": 1 }, "auth": { "type": "bearer", "token_secret": "tok" } }).to_string()])
+        .args(["--grant", "http:*", "--secret", "tok=abc", "--allow-loopback", "--json"]);
+    let out = run(cmd).await;
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["result"]["ok"]["outcome"], "success");
+    assert_eq!(report["result"]["ok"]["data"]["json"]["received"], true);
+    assert!(report["fuel_consumed"].as_u64().unwrap() > 0);
+    assert!(report["peak_memory_bytes"].as_u64().unwrap() > 0);
+    assert!(report["wall_time_us"].as_u64().unwrap() > 0);
+    assert_eq!(report["denials"], json!([]));
+    assert_eq!(
+        server.requests()[0].header("authorization").as_deref(),
+        Some("Bearer abc")
+    );
+}
+
+#[tokio::test]
+async fn plugin_run_reports_denied_calls_and_limits_in_plain_text() {
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("test-prober"))
+        .args([
+            "--input",
+            r#"[{"http":"http://allowed.test/"},{"secret":"granted_secret"}]"#,
+        ]);
+    let out = run(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("denied:      http http://allowed.test/"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("denied:      secret granted_secret"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("fuel:"), "{stdout}");
+    assert!(stdout.contains("peak memory:"), "{stdout}");
+
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("test-spin"))
+        .args(["--timeout-ms", "200", "--fuel", "1000000000000"]);
+    let out = run(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("timed out after 200 ms (timeout)"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn plugin_run_rejects_bad_arguments_clearly() {
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("test-noop"))
+        .args(["--input", "{not json"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--input is not valid JSON"));
+
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("test-noop"))
+        .args(["--grant", "disk"]);
+    let out = run(cmd).await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown capability `disk`"));
+
+    let garbage = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(garbage.path(), b"\0asm\x0d\0\x01\0garbage").unwrap();
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"]).arg(garbage.path());
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid component"));
+}
+
+#[tokio::test]
+async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
+    let data = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let components = common::repo_root().join("target/components");
+    let child = atlas()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("--plugins-dir")
+        .arg(&components)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    let health: Value = loop {
+        if let Ok(r) = client.get(format!("{base}/api/v2/health")).send().await {
+            break r.json().await.unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"]["kind"], "sqlite");
+    assert!(health["runtime"]["plugins_loaded"].as_u64().unwrap() >= 1);
+
+    let catalog: Value = client
+        .get(format!("{base}/api/v2/catalog"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"atlas.webhook.send"), "{ids:?}");
+
+    let missing = client
+        .get(format!("{base}/api/v2/catalog/nope.nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("loaded atlas.webhook.send@"), "{stdout}");
+    assert!(stdout.contains("demo org `demo`"), "{stdout}");
+    assert!(data.path().join("atlas.db").exists());
+    assert!(data.path().join("master.key").exists());
+}
