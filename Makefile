@@ -1,0 +1,54 @@
+# Atlas Flow — everyday commands. `make run` starts the product, `make test`
+# runs the whole suite. Host, tests and benchmarks share one cargo profile
+# (dev with optimised dependencies), so wasmtime is compiled once.
+
+CARGO        ?= cargo
+ATLAS        := target/debug/atlas
+GUEST_TARGET := target/guests
+COMPONENTS   := target/components
+TEST_COMPONENTS := target/test-components
+export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run host plugins test-guests test lint fmt bench bench-plugin clean-data
+
+## Start the server on 127.0.0.1:8080 with the embedded database and the built-in actions.
+run: host plugins
+	$(ATLAS) serve --data-dir data --plugins-dir $(COMPONENTS)
+
+## Build the atlas binary.
+host:
+	$(CARGO) build -p atlas-host --bin atlas
+
+## Build every built-in action into target/components.
+plugins: host
+	$(ATLAS) plugin build plugins --out $(COMPONENTS) --target-dir $(GUEST_TARGET)
+
+## Build the purpose-built components the runtime tests use.
+test-guests: host
+	$(ATLAS) plugin build host/tests/guests --out $(TEST_COMPONENTS) --target-dir $(GUEST_TARGET)
+
+## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, then lints.
+test: plugins test-guests
+	$(CARGO) test --workspace --no-fail-fast
+	$(MAKE) lint
+
+## Formatting and clippy (warnings are errors), host and guest workspaces.
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) fmt --all --check --manifest-path plugins/Cargo.toml
+	$(CARGO) fmt --all --check --manifest-path host/tests/guests/Cargo.toml
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+	$(CARGO) fmt --all --manifest-path plugins/Cargo.toml
+	$(CARGO) fmt --all --manifest-path host/tests/guests/Cargo.toml
+
+## Every benchmark, one JSON object each.
+bench: bench-plugin
+
+bench-plugin: plugins test-guests
+	$(ATLAS) bench plugin --json
+
+clean-data:
+	rm -rf data
