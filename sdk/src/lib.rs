@@ -50,6 +50,12 @@
 mod action;
 mod action_error;
 pub mod ai;
+#[cfg(all(
+    feature = "allocator",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+mod allocator;
 #[doc(hidden)]
 pub mod bindings;
 mod context;
