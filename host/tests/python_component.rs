@@ -25,22 +25,48 @@ async fn the_python_example_loads_and_runs_through_the_runtime() {
     let bytes = std::fs::read(&built[0].path).unwrap();
 
     let (rt, _store, _dir) = runtime(NetworkPolicy::default()).await;
-    let plugin = rt.load(&bytes, LoadOptions::default()).await.expect("loads");
+    let plugin = rt
+        .load(&bytes, LoadOptions::default())
+        .await
+        .expect("loads");
     assert_eq!(plugin.manifest.id, "example.python.greet");
     assert!(plugin.uses_wasi, "componentize-py components import WASI");
     assert_eq!(plugin.wit_version, "0.1.0");
 
-    let report = rt.run(&plugin, request("org-a", json!({ "name": "Ada" }), grants(&[]))).await;
+    let report = rt
+        .run(
+            &plugin,
+            request("org-a", json!({ "name": "Ada" }), grants(&[])),
+        )
+        .await;
     let output = report.result.expect("greets");
     assert_eq!(output.outcome, "greeted");
     assert_eq!(output.data["greeting"], "Hello, Ada!");
-    assert!(report.logs.iter().any(|l| l.message.contains("Ada")), "{:?}", report.logs);
+    assert!(
+        report.logs.iter().any(|l| l.message.contains("Ada")),
+        "{:?}",
+        report.logs
+    );
     assert!(report.fuel_consumed > 0);
 
     // A fresh instance per run: a second run works the same way.
-    let report = rt.run(&plugin, request("org-b", json!({ "name": "Grace" }), grants(&[]))).await;
+    let report = rt
+        .run(
+            &plugin,
+            request("org-b", json!({ "name": "Grace" }), grants(&[])),
+        )
+        .await;
     assert_eq!(report.result.unwrap().data["greeting"], "Hello, Grace!");
 
-    let report = rt.run(&plugin, request("org-a", json!({ "name": 42 }), grants(&[]))).await;
-    assert!(matches!(report.result, Err(RunError::InvalidInput { .. })), "{:?}", report.result);
+    let report = rt
+        .run(
+            &plugin,
+            request("org-a", json!({ "name": 42 }), grants(&[])),
+        )
+        .await;
+    assert!(
+        matches!(report.result, Err(RunError::InvalidInput { .. })),
+        "{:?}",
+        report.result
+    );
 }
