@@ -3,10 +3,16 @@
 //! this module owns one concept; every query is scoped to an org.
 
 mod audit;
+mod events;
+mod executions;
+mod jobs;
 mod kv;
 mod master_key;
 mod orgs;
 mod secrets;
+mod transitions;
+mod waits;
+mod workflows;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -18,9 +24,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use audit::{AuditEntry, AuditRecord};
+pub use events::EventRecord;
+pub use executions::{ExecutionRecord, ExecutionStatus, StepRecord, StepStatus};
+pub use jobs::{Job, NewJob};
 pub use master_key::load_or_create_master_key;
 pub use orgs::Org;
 pub use secrets::SecretCipher;
+pub use transitions::{
+    ConsumedJob, ConsumedWait, ExecutionUpdate, NewEvent, NewWait, Transition, WaitRemoval,
+};
+pub use workflows::WorkflowRecord;
 
 /// The connection pool of whichever database is configured.
 #[derive(Debug, Clone)]
@@ -136,6 +149,14 @@ impl Store {
         }
     }
 
+    /// Closes every connection (a clean shutdown).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
     /// Runs a trivial query: is the database answering?
     pub async fn ping(&self) -> anyhow::Result<()> {
         with_pool!(&self.pool, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
@@ -144,7 +165,8 @@ impl Store {
 }
 
 /// Milliseconds since the Unix epoch, for `*_at` columns.
-pub(crate) fn now_ms() -> i64 {
+/// Milliseconds since the Unix epoch by the system clock.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

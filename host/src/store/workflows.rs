@@ -1,0 +1,180 @@
+//! Workflows: every save is a new immutable version; the row holds the current
+//! one. Executions pin the version they started on.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+
+use super::{Store, now_ms, with_pool};
+
+/// A workflow's current state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowRecord {
+    /// Id.
+    pub id: String,
+    /// Tenant.
+    pub org_id: String,
+    /// Name.
+    pub name: String,
+    /// `draft`, `active` or `inactive`.
+    pub status: String,
+    /// Current version number (1-based).
+    pub version: i64,
+    /// The current version's document.
+    pub document: Value,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last saved (ms).
+    pub updated_at: i64,
+}
+
+macro_rules! workflow_from_row {
+    ($r:expr) => {{
+        let r = $r;
+        let document: String = r.try_get("document")?;
+        WorkflowRecord {
+            id: r.try_get("id")?,
+            org_id: r.try_get("org_id")?,
+            name: r.try_get("name")?,
+            status: r.try_get("status")?,
+            version: r.try_get("version")?,
+            document: serde_json::from_str(&document).unwrap_or(Value::Null),
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+        }
+    }};
+}
+
+impl Store {
+    /// Saves a new version of a workflow (creating it at version 1) and returns the version.
+    pub async fn save_workflow(
+        &self,
+        org: &str,
+        id: &str,
+        name: &str,
+        document: &Value,
+        author: &str,
+    ) -> anyhow::Result<i64> {
+        let now = now_ms();
+        let text = document.to_string();
+        let version = with_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let current: Option<i64> = sqlx::query("SELECT version FROM workflows WHERE org_id = $1 AND id = $2")
+                .bind(org)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("version"))
+                .transpose()?;
+            let version = current.unwrap_or(0) + 1;
+            if current.is_some() {
+                sqlx::query("UPDATE workflows SET name = $1, version = $2, document = $3, updated_at = $4 WHERE org_id = $5 AND id = $6")
+                    .bind(name)
+                    .bind(version)
+                    .bind(&text)
+                    .bind(now)
+                    .bind(org)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                sqlx::query(
+                    "INSERT INTO workflows (id, org_id, name, status, version, document, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $6)",
+                )
+                .bind(id)
+                .bind(org)
+                .bind(name)
+                .bind(version)
+                .bind(&text)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO workflow_versions (workflow_id, version, org_id, document, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(org)
+            .bind(&text)
+            .bind(author)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            version
+        });
+        Ok(version)
+    }
+
+    /// Sets `draft`, `active` or `inactive`.
+    pub async fn set_workflow_status(
+        &self,
+        org: &str,
+        id: &str,
+        status: &str,
+    ) -> anyhow::Result<bool> {
+        let n = with_pool!(&self.pool, p => sqlx::query(
+            "UPDATE workflows SET status = $1, updated_at = $2 WHERE org_id = $3 AND id = $4 AND deleted_at IS NULL",
+        )
+        .bind(status)
+        .bind(now_ms())
+        .bind(org)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// A workflow of an org, unless deleted.
+    pub async fn workflow(&self, org: &str, id: &str) -> anyhow::Result<Option<WorkflowRecord>> {
+        let record = with_pool!(&self.pool, p => {
+            let row = sqlx::query(
+                "SELECT id, org_id, name, status, version, document, created_at, updated_at FROM workflows WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
+            )
+            .bind(org)
+            .bind(id)
+            .fetch_optional(p)
+            .await?;
+            match row {
+                Some(r) => Some(Ok::<_, sqlx::Error>(workflow_from_row!(&r))).transpose()?,
+                None => None,
+            }
+        });
+        Ok(record)
+    }
+
+    /// One saved version's document.
+    pub async fn workflow_version(
+        &self,
+        org: &str,
+        id: &str,
+        version: i64,
+    ) -> anyhow::Result<Option<Value>> {
+        let doc = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT document FROM workflow_versions WHERE org_id = $1 AND workflow_id = $2 AND version = $3",
+        )
+        .bind(org)
+        .bind(id)
+        .bind(version)
+        .fetch_optional(p)
+        .await
+        .and_then(|r| r.map(|r| r.try_get::<String, _>("document")).transpose()))?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    /// Active workflows of an org.
+    pub async fn active_workflows(&self, org: &str) -> anyhow::Result<Vec<WorkflowRecord>> {
+        let rows = with_pool!(&self.pool, p => {
+            let rows = sqlx::query(
+                "SELECT id, org_id, name, status, version, document, created_at, updated_at FROM workflows WHERE org_id = $1 AND status = 'active' AND deleted_at IS NULL ORDER BY id",
+            )
+            .bind(org)
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(|r| Ok::<_, sqlx::Error>(workflow_from_row!(r))).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+}
