@@ -5,6 +5,8 @@ pub mod api;
 pub mod bench;
 pub mod capabilities;
 pub mod cli;
+pub mod engine;
+pub mod graph;
 pub mod runtime;
 pub mod store;
 pub mod toolchain;

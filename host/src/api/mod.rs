@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
+use crate::engine::Engine;
 use crate::runtime::{PluginRegistry, Runtime};
 use crate::store::Store;
 
@@ -22,6 +23,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     /// Loaded plugins.
     pub registry: Arc<PluginRegistry>,
+    /// The workflow engine.
+    pub engine: Engine,
 }
 
 /// The application's routes.

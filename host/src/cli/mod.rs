@@ -5,6 +5,7 @@ mod bench;
 mod plugin_build;
 mod plugin_run;
 mod serve;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Run the server: API, builder and workers, on one process.
     Serve(serve::ServeArgs),
+    /// Run workers only (no API) against a shared database.
+    Worker(worker::WorkerArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Build and run action plugins locally.
@@ -84,6 +87,7 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
+            Command::Worker(args) => worker::run(args).await,
             Command::Migrate(args) => {
                 let store = args.open_store().await?;
                 println!("database migrated ({})", store.dialect());

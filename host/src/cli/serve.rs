@@ -4,14 +4,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 
 use super::DatabaseArgs;
 use crate::api::{AppState, router};
-use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
-use crate::runtime::{PluginRegistry, Runtime, RuntimeConfig};
+use crate::engine::EngineConfig;
 use crate::store::Org;
 
 /// The org `atlas serve` seeds so a new install has something to work in.
@@ -54,50 +52,22 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         demo.name
     );
 
-    let services = Arc::new(HostServices {
-        store: store.clone(),
-        http: OutboundHttp::new(NetworkPolicy {
-            allow: args.allow_net.clone(),
-        })?,
-    });
-    let runtime = Arc::new(Runtime::new(
-        RuntimeConfig {
-            cache_dir: Some(args.db.data_dir.join("cache").join("components")),
-            ..RuntimeConfig::default()
-        },
-        services,
-    )?);
-    let registry = Arc::new(PluginRegistry::new());
-    for dir in &args.plugins_dirs {
-        let started = std::time::Instant::now();
-        let loads = registry
-            .load_dir(&runtime, dir)
-            .await
-            .with_context(|| format!("reading plugin directory {}", dir.display()))?;
-        for load in &loads {
-            match &load.result {
-                Ok(p) => println!(
-                    "loaded {:<28} {:>7} KiB  {:?}  from {}",
-                    p.reference(),
-                    p.size_bytes.div_ceil(1024),
-                    p.cache_outcome,
-                    load.path.display()
-                ),
-                Err(e) => eprintln!("rejected {}: {e}", load.path.display()),
-            }
-        }
-        println!(
-            "{} plugin(s) loaded from {} in {} ms",
-            loads.iter().filter(|l| l.result.is_ok()).count(),
-            dir.display(),
-            started.elapsed().as_millis()
-        );
-    }
+    let parts = super::worker::build_engine(
+        store.clone(),
+        &args.db,
+        &args.plugins_dirs,
+        &args.allow_net,
+        EngineConfig::default(),
+        false,
+    )
+    .await?;
+    let worker = parts.engine.spawn_worker();
 
     let app = router(AppState {
         store,
-        runtime,
-        registry,
+        runtime: parts.runtime,
+        registry: parts.registry,
+        engine: parts.engine,
     });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -106,10 +76,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    worker.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
