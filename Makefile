@@ -19,16 +19,22 @@ run: host plugins
 host:
 	$(CARGO) build -p atlas-host --bin atlas
 
+# `make test` builds the binary as part of the test build (same features as
+# the tests, so dependencies compile once) and sets HOST_BUILT.
+HOST_DEP := $(if $(HOST_BUILT),,host)
+
 ## Build every built-in action into target/components.
-plugins: host
+plugins: $(HOST_DEP)
 	$(ATLAS) plugin build plugins --out $(COMPONENTS) --target-dir $(GUEST_TARGET)
 
 ## Build the purpose-built components the runtime tests use.
-test-guests: host
+test-guests: $(HOST_DEP)
 	$(ATLAS) plugin build host/tests/guests --out $(TEST_COMPONENTS) --target-dir $(GUEST_TARGET)
 
 ## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, then lints.
-test: plugins test-guests
+test:
+	$(CARGO) test --workspace --no-run
+	$(MAKE) plugins test-guests HOST_BUILT=1
 	$(CARGO) test --workspace --no-fail-fast
 	$(MAKE) lint
 

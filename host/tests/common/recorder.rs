@@ -84,19 +84,33 @@ pub struct Recorder {
 impl Recorder {
     /// Starts a server on `ip` answering every request with `reply`.
     pub async fn start_on(ip: &str, reply: Reply) -> Self {
+        Self::scripted_on(ip, vec![reply]).await
+    }
+
+    /// Starts on 127.0.0.1 answering with `replies` in turn; the last one repeats.
+    pub async fn scripted(replies: Vec<Reply>) -> Self {
+        Self::scripted_on("127.0.0.1", replies).await
+    }
+
+    async fn scripted_on(ip: &str, replies: Vec<Reply>) -> Self {
+        let replies = Arc::new(replies);
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let seen = requests.clone();
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let seen = seen.clone();
-                let reply = reply.clone();
+                let replies = replies.clone();
                 async move {
-                    seen.lock().unwrap().push(Recorded {
-                        method,
-                        path: uri.to_string(),
-                        headers,
-                        body,
-                    });
+                    let reply = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push(Recorded {
+                            method,
+                            path: uri.to_string(),
+                            headers,
+                            body,
+                        });
+                        replies[(seen.len() - 1).min(replies.len() - 1)].clone()
+                    };
                     tokio::time::sleep(reply.delay).await;
                     let mut response: Response =
                         (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
