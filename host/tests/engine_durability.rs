@@ -349,7 +349,6 @@ async fn ten_thousand_timers_survive_a_restart_and_fire_on_time() {
     let store = Store::open_in_dir(dir.path(), cipher.clone())
         .await
         .unwrap();
-    let delay_ms = 12_000;
     prepare(
         &store,
         "timers",
@@ -401,13 +400,16 @@ async fn ten_thousand_timers_survive_a_restart_and_fire_on_time() {
         unreachable!()
     };
     let lateness: Vec<i64> = sqlx::query(
-        "SELECT w.finished_at, x.started_at FROM steps w JOIN steps x ON x.execution_id = w.execution_id AND x.node_id = 'work' WHERE w.node_id = 'wait'",
+        "SELECT w.output, x.started_at FROM steps w JOIN steps x ON x.execution_id = w.execution_id AND x.node_id = 'work' WHERE w.node_id = 'wait'",
     )
     .fetch_all(pool)
     .await
     .unwrap()
     .iter()
-    .map(|r| r.get::<i64, _>(1) - (r.get::<i64, _>(0) + delay_ms))
+    .map(|r| {
+        let output: Value = serde_json::from_str(&r.get::<String, _>(0)).unwrap();
+        r.get::<i64, _>(1) - output["until"].as_i64().unwrap()
+    })
     .collect();
     assert_eq!(lateness.len(), 10_000);
     let worst = *lateness.iter().max().unwrap();

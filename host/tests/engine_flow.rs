@@ -310,31 +310,30 @@ on_both_stores!(
     |db| async move {
         let t = TestEngine::start(db).await;
         let server = Recorder::start(Reply::json(json!({}))).await;
-        t
-            .workflow(
-                "renewal",
-                document(
-                    vec![
-                        node(
-                            "start",
-                            "trigger",
-                            json!({ "event": "membership_expiring", "days_before": 30 }),
-                        ),
-                        webhook("reminder", &server.url("/reminder-30")),
-                        node("wait", "delay", json!({ "duration": "16d" })),
-                        webhook("second", &server.url("/reminder-14")),
-                        node("renewed", "goal", json!({ "event": "membership_renewed" })),
-                        webhook("thanks", &server.url("/thanks")),
-                    ],
-                    vec![
-                        edge("start", "next", "reminder"),
-                        edge("reminder", "success", "wait"),
-                        edge("wait", "next", "second"),
-                        edge("renewed", "next", "thanks"),
-                    ],
-                ),
-            )
-            .await;
+        t.workflow(
+            "renewal",
+            document(
+                vec![
+                    node(
+                        "start",
+                        "trigger",
+                        json!({ "event": "membership_expiring", "days_before": 30 }),
+                    ),
+                    webhook("reminder", &server.url("/reminder-30")),
+                    node("wait", "delay", json!({ "duration": "16d" })),
+                    webhook("second", &server.url("/reminder-14")),
+                    node("renewed", "goal", json!({ "event": "membership_renewed" })),
+                    webhook("thanks", &server.url("/thanks")),
+                ],
+                vec![
+                    edge("start", "next", "reminder"),
+                    edge("reminder", "success", "wait"),
+                    edge("wait", "next", "second"),
+                    edge("renewed", "next", "thanks"),
+                ],
+            ),
+        )
+        .await;
         let started = t
             .engine
             .ingest(

@@ -108,10 +108,10 @@ CREATE INDEX execution_events_workflow ON execution_events (org_id, workflow_id,
 -- Idle workers LISTEN on this channel; every new due job NOTIFYs it.
 CREATE FUNCTION atlas_notify_job() RETURNS trigger AS $$
 BEGIN
-    PERFORM pg_notify('atlas_jobs', NEW.run_at::text);
+    PERFORM pg_notify('atlas_jobs', '');
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER jobs_notify AFTER INSERT ON jobs
-    FOR EACH ROW EXECUTE FUNCTION atlas_notify_job();
+    FOR EACH STATEMENT EXECUTE FUNCTION atlas_notify_job();

@@ -10,6 +10,31 @@ use crate::bench::plugin::{PluginBenchConfig, run as run_plugin_bench};
 pub enum BenchCommand {
     /// Plugin runtime: trivial call, webhook call, cold and warm load.
     Plugin(PluginBenchArgs),
+    /// Workflow engine: executions per second, latency, memory of parked executions.
+    Engine(EngineBenchArgs),
+}
+
+/// Arguments of `atlas bench engine`.
+#[derive(Debug, clap::Args)]
+pub struct EngineBenchArgs {
+    /// `sqlite` (a fresh temp file) or a `postgres://` URL.
+    #[arg(long, default_value = "sqlite")]
+    pub db: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The no-op test component.
+    #[arg(long, default_value = "target/test-components/test-noop.wasm")]
+    pub noop: PathBuf,
+    /// Executions in the throughput run.
+    #[arg(long, default_value_t = 20_000)]
+    pub executions: usize,
+    /// Seconds of the half-load latency run.
+    #[arg(long, default_value_t = 5)]
+    pub latency_seconds: u64,
+    /// Executions parked on delays for the memory figure.
+    #[arg(long, default_value_t = 100_000)]
+    pub parked: usize,
 }
 
 /// Arguments of `atlas bench plugin`.
@@ -47,12 +72,28 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
                 load_iterations: args.load_iterations,
             })
             .await?;
-            if args.json {
-                println!("{}", serde_json::to_string(&report)?);
-            } else {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            }
+            print(&report, args.json)?;
+        }
+        BenchCommand::Engine(args) => {
+            let report = crate::bench::engine::run(&crate::bench::engine::EngineBenchConfig {
+                db: args.db,
+                noop: args.noop,
+                executions: args.executions,
+                latency_seconds: args.latency_seconds,
+                parked: args.parked,
+            })
+            .await?;
+            print(&report, args.json)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print(report: &impl serde::Serialize, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(report)?);
+    } else {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    }
+    Ok(())
 }

@@ -516,6 +516,9 @@ impl Engine {
         due: i64,
     ) -> anyhow::Result<Advance> {
         self.flow_step(&mut cursor, node, "next");
+        if let Some(step) = cursor.steps.last_mut() {
+            step.output = Some(json!({ "until": due }));
+        }
         if !self.follow(&mut cursor, node, "next") {
             return self.complete(cursor).await;
         }

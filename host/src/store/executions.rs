@@ -302,3 +302,24 @@ impl Store {
         Ok(at)
     }
 }
+
+impl Store {
+    /// Start-to-finish durations (ms) of a workflow's completed executions started at or after `since`.
+    pub async fn execution_durations(
+        &self,
+        org: &str,
+        workflow: &str,
+        since: i64,
+    ) -> anyhow::Result<Vec<i64>> {
+        let rows = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT finished_at - started_at AS d FROM executions WHERE org_id = $1 AND workflow_id = $2 AND started_at >= $3 AND finished_at IS NOT NULL",
+        )
+        .bind(org)
+        .bind(workflow)
+        .bind(since)
+        .fetch_all(p)
+        .await
+        .and_then(|rows| rows.iter().map(|r| r.try_get::<i64, _>("d")).collect::<Result<Vec<_>, _>>()))?;
+        Ok(rows)
+    }
+}

@@ -108,9 +108,16 @@ impl Store {
         now: i64,
         lease_until: i64,
     ) -> anyhow::Result<u64> {
-        let n = with_pool!(&self.pool, p => sqlx::query(
-            "UPDATE jobs SET lease_until = $1 WHERE lease_owner = $2 AND lease_until >= $3",
-        )
+        // On PostgreSQL, rows a commit is deleting right now are skipped rather
+        // than waited for (they are done), which also rules out lock cycles.
+        let sql = match self.pool {
+            Pool::Sqlite(_) => "UPDATE jobs SET lease_until = $1 WHERE lease_owner = $2 AND lease_until >= $3",
+            Pool::Postgres(_) => {
+                "UPDATE jobs SET lease_until = $1 WHERE id IN
+                 (SELECT id FROM jobs WHERE lease_owner = $2 AND lease_until >= $3 FOR UPDATE SKIP LOCKED)"
+            }
+        };
+        let n = with_pool!(&self.pool, p => sqlx::query(sql)
         .bind(lease_until)
         .bind(worker)
         .bind(now)
