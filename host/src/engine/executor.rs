@@ -26,8 +26,9 @@ const MAX_FLOW_STEPS: usize = 1_000;
 
 /// What happened to a job.
 pub(crate) enum Advance {
-    /// The next node is due now and leased to this worker: run it.
-    Continue(Job),
+    /// The next node is due now and leased to this worker: run it. The
+    /// execution's state as just committed comes along, saving a read.
+    Continue(Job, Box<ExecutionRecord>),
     /// Nothing more to do now.
     Done,
 }
@@ -51,29 +52,43 @@ struct Cursor {
 }
 
 impl Engine {
-    /// Runs a claimed job and every job it chains to.
-    pub(crate) async fn run_job(&self, job: Job) -> anyhow::Result<()> {
+    /// Runs a claimed job and every job it chains to. `known` is the
+    /// execution's committed state when the caller has it.
+    pub(crate) async fn run_job(
+        &self,
+        job: Job,
+        known: Option<ExecutionRecord>,
+    ) -> anyhow::Result<()> {
         let mut job = job;
+        let mut known = known;
         loop {
-            match self.advance(job).await? {
-                Advance::Continue(next) => job = next,
+            match self.advance(job, known.take()).await? {
+                Advance::Continue(next, execution) => {
+                    job = next;
+                    known = Some(*execution);
+                }
                 Advance::Done => return Ok(()),
             }
         }
     }
 
-    async fn advance(&self, job: Job) -> anyhow::Result<Advance> {
+    async fn advance(&self, job: Job, known: Option<ExecutionRecord>) -> anyhow::Result<Advance> {
         let inner = &self.inner;
         let consumed = ConsumedJob {
             execution_id: job.execution_id.clone(),
             seq: job.seq,
             lease_owner: inner.config.worker_id.clone(),
         };
-        let Some(execution) = inner
-            .store
-            .execution(&job.org_id, &job.execution_id)
-            .await?
-        else {
+        let execution = match known {
+            Some(execution) => Some(execution),
+            None => {
+                inner
+                    .store
+                    .execution(&job.org_id, &job.execution_id)
+                    .await?
+            }
+        };
+        let Some(execution) = execution else {
             self.commit(Transition {
                 consume_job: Some(consumed),
                 ..Transition::default()
@@ -493,19 +508,33 @@ impl Engine {
             events: std::mem::take(&mut cursor.events),
             ..Transition::default()
         };
+        let committed = transition.update.clone();
         if !self.commit(transition).await? {
             return Ok(Advance::Done);
         }
-        Ok(Advance::Continue(Job {
-            id: 0,
-            org_id: job.org_id,
-            execution_id: job.execution_id,
-            node_id: job.node_id,
-            seq: job.seq,
-            attempt: 1,
-            reason: job.reason,
-            run_at: job.run_at,
-        }))
+        let mut execution = cursor.execution;
+        if let Some(update) = committed {
+            execution.status = update.status;
+            execution.current_node = update.current_node;
+            execution.next_seq = update.next_seq;
+            execution.updated_at = update.updated_at;
+            if let Some(context) = update.context {
+                execution.context = context;
+            }
+        }
+        Ok(Advance::Continue(
+            Job {
+                id: 0,
+                org_id: job.org_id,
+                execution_id: job.execution_id,
+                node_id: job.node_id,
+                seq: job.seq,
+                attempt: 1,
+                reason: job.reason,
+                run_at: job.run_at,
+            },
+            Box::new(execution),
+        ))
     }
 
     /// Parks the execution until `due`, then resumes at the node after `node`.

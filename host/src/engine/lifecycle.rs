@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::Engine;
 use crate::graph::{NodeKind, ReentryPolicy};
 use crate::store::{
-    ExecutionRecord, ExecutionStatus, ExecutionUpdate, NewEvent, NewJob, NewWait, Transition,
+    ExecutionRecord, ExecutionStatus, ExecutionUpdate, Job, NewEvent, NewJob, NewWait, Transition,
     WaitRemoval,
 };
 
@@ -114,8 +114,12 @@ impl Engine {
                 .collect(),
             None => Vec::new(),
         };
+        let inline = match self.inner.local_worker.get() {
+            Some(()) => self.inner.slots.clone().try_acquire_owned().ok(),
+            None => None,
+        };
         let transition = Transition {
-            new_execution: Some(execution),
+            new_execution: Some(execution.clone()),
             jobs: vec![NewJob {
                 org_id: request.org_id.clone(),
                 execution_id: id.clone(),
@@ -124,15 +128,19 @@ impl Engine {
                 attempt: 1,
                 reason: "step".into(),
                 run_at: now,
-                lease_owner: None,
-                lease_until: 0,
+                lease_owner: inline.as_ref().map(|_| self.inner.config.worker_id.clone()),
+                lease_until: if inline.is_some() {
+                    now + self.inner.config.lease.as_millis() as i64
+                } else {
+                    0
+                },
             }],
             waits,
             events: vec![NewEvent {
                 org_id: request.org_id,
                 workflow_id: record.id,
                 execution_id: id.clone(),
-                node_id: Some(trigger_node),
+                node_id: Some(trigger_node.clone()),
                 kind: "execution.started".into(),
                 detail: json!({ "version": record.version, "test_mode": request.test_mode, "contact_id": contact_id }),
                 at: now,
@@ -140,7 +148,30 @@ impl Engine {
             ..Transition::default()
         };
         self.commit(transition).await?;
-        self.inner.wake.notify_one();
+        match inline {
+            // This process runs a worker with room: run the execution now,
+            // without waiting for a claim.
+            Some(permit) => {
+                let engine = self.clone();
+                let job = Job {
+                    id: 0,
+                    org_id: execution.org_id.clone(),
+                    execution_id: execution.id.clone(),
+                    node_id: trigger_node,
+                    seq: 1,
+                    attempt: 1,
+                    reason: "step".into(),
+                    run_at: now,
+                };
+                tokio::spawn(async move {
+                    if let Err(e) = engine.run_job(job, Some(execution)).await {
+                        tracing::error!(error = %format!("{e:#}"), "execution start failed; it runs again when its lease expires");
+                    }
+                    drop(permit);
+                });
+            }
+            None => self.inner.wake.notify_one(),
+        }
         Ok(Some(id))
     }
 

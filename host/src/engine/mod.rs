@@ -17,10 +17,10 @@ mod scope;
 mod worker;
 mod workflow_cache;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, Semaphore, broadcast};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ingest::{CrmEvent, IngestOutcome};
@@ -78,6 +78,10 @@ pub(crate) struct EngineInner {
     pub(crate) workflows: WorkflowCache,
     pub(crate) config: EngineConfig,
     pub(crate) wake: Notify,
+    /// Jobs this process may run at once (the worker's and inline starts').
+    pub(crate) slots: Arc<Semaphore>,
+    /// Set once this process runs a worker: new executions then start inline.
+    pub(crate) local_worker: OnceLock<()>,
 }
 
 /// The engine: starts, advances, resumes and cancels executions.
@@ -106,8 +110,10 @@ impl Engine {
                 clock,
                 committer,
                 events,
+                slots: Arc::new(Semaphore::new(config.max_in_flight)),
                 config,
                 wake: Notify::new(),
+                local_worker: OnceLock::new(),
             }),
         }
     }

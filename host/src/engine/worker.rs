@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::Engine;
@@ -56,7 +56,8 @@ impl Engine {
             })
         };
         let listener = self.listen_for_jobs();
-        let slots = Arc::new(Semaphore::new(inner.config.max_in_flight));
+        let slots = inner.slots.clone();
+        let _ = inner.local_worker.set(());
         loop {
             if *stopped.borrow() {
                 break;
@@ -77,7 +78,7 @@ impl Engine {
                             let engine = self.clone();
                             tokio::spawn(async move {
                                 let execution = job.execution_id.clone();
-                                if let Err(e) = engine.run_job(job).await {
+                                if let Err(e) = engine.run_job(job, None).await {
                                     tracing::error!(%execution, error = %format!("{e:#}"), "job failed; it runs again when its lease expires");
                                 }
                                 drop(permit);
