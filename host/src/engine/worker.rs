@@ -2,7 +2,6 @@
 //! they run, sleep until the next timer or a wake-up. On PostgreSQL idle
 //! workers also wake on `LISTEN atlas_jobs`, which every new job notifies.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
