@@ -6,6 +6,7 @@ mod plugin_build;
 mod plugin_run;
 mod serve;
 mod worker;
+mod workflow;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,14 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run workers only (no API) against a shared database.
     Worker(worker::WorkerArgs),
+    /// Validate, save and run workflows.
+    #[command(subcommand)]
+    Workflow(workflow::WorkflowCommand),
+    /// Send a CRM event: starts matching workflows, resumes waits, reaches goals.
+    Event(workflow::EventArgs),
+    /// Inspect executions.
+    #[command(subcommand)]
+    Execution(ExecutionCommand),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Build and run action plugins locally.
@@ -34,6 +43,12 @@ enum Command {
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExecutionCommand {
+    /// Print an execution with its steps and events.
+    Show(workflow::ExecutionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +103,11 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Worker(args) => worker::run(args).await,
+            Command::Workflow(cmd) => workflow::run(cmd).await,
+            Command::Event(args) => workflow::send_event(args).await,
+            Command::Execution(ExecutionCommand::Show(args)) => {
+                workflow::show_execution(args).await
+            }
             Command::Migrate(args) => {
                 let store = args.open_store().await?;
                 println!("database migrated ({})", store.dialect());

@@ -93,3 +93,13 @@ impl PluginRegistry {
 fn version_of(p: &Plugin) -> semver::Version {
     semver::Version::parse(&p.manifest.version).unwrap_or(semver::Version::new(0, 0, 0))
 }
+
+impl crate::graph::PluginLookup for PluginRegistry {
+    fn manifest(&self, id: &str, version: &str) -> Option<crate::graph::PluginInfo> {
+        self.get(id, version).map(|p| crate::graph::PluginInfo {
+            input_schema: p.manifest.input_schema.clone(),
+            output_schema: p.manifest.output_schema.clone(),
+            outcomes: p.manifest.outcomes.iter().map(|o| o.name.clone()).collect(),
+        })
+    }
+}
