@@ -492,3 +492,169 @@ on_both_stores!(
         t.stop().await;
     }
 );
+
+on_both_stores!(
+    cron_triggers_fire_once_per_period_in_the_org_time_zone,
+    |db| async move {
+        let t = TestEngine::start(db).await;
+        let wf = t
+            .workflow(
+                "nightly",
+                document(
+                    vec![
+                        node(
+                            "tick",
+                            "trigger",
+                            json!({ "event": "schedule", "cron": "30 9 * * *" }),
+                        ),
+                        node("end", "exit", json!({})),
+                    ],
+                    vec![edge("tick", "next", "end")],
+                ),
+            )
+            .await;
+        // The clock reads 09:00 UTC, which is 09:00 in London in early March.
+        assert!(t.engine.activate(ORG, &wf).await.unwrap());
+        t.advance(Duration::from_secs(29 * 60));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(
+            t.store
+                .executions(ORG, Some(&wf), None, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "not before 09:30"
+        );
+        t.advance(Duration::from_secs(60));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let runs = t
+                .store
+                .executions(ORG, Some(&wf), Some(ExecutionStatus::Completed), 10)
+                .await
+                .unwrap();
+            if runs.len() == 1 {
+                assert_eq!(runs[0].trigger["event"], "schedule");
+                assert!(
+                    runs[0].trigger["scheduled_at"]
+                        .as_str()
+                        .unwrap()
+                        .contains("T09:30:00")
+                );
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the schedule did not fire"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        t.advance(Duration::from_secs(3600));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            t.store
+                .executions(ORG, Some(&wf), None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "once a day"
+        );
+        t.advance(Duration::from_secs(86_400));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while t
+            .store
+            .executions(ORG, Some(&wf), None, 10)
+            .await
+            .unwrap()
+            .len()
+            < 2
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the next day's firing is missing"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(t.engine.deactivate(ORG, &wf).await.unwrap());
+        t.advance(Duration::from_secs(86_400));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            t.store
+                .executions(ORG, Some(&wf), None, 10)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "deactivated"
+        );
+        t.stop().await;
+    }
+);
+
+on_both_stores!(
+    a_reply_stops_workflows_set_to_stop_on_reply_and_replays_run_in_test_mode,
+    |db| async move {
+        let t = TestEngine::start(db).await;
+        let server = Recorder::start(Reply::json(json!({}))).await;
+        let wf = t
+        .workflow(
+            "nurture",
+            json!({
+                "name": "nurture",
+                "settings": { "stop_on_reply": true },
+                "nodes": [
+                    node("start", "trigger", json!({ "event": "lead_created" })),
+                    webhook("first", &server.url("/first")),
+                    node("wait", "delay", json!({ "duration": "2d" })),
+                    webhook("second", &server.url("/second")),
+                ],
+                "edges": [edge("start", "next", "first"), edge("first", "success", "wait"), edge("wait", "next", "second")],
+            }),
+        )
+        .await;
+        let id = t.run(&wf, contact("c-reply"), json!({})).await;
+        t.wait_for(&id, ExecutionStatus::Waiting).await;
+        let outcome = t
+            .engine
+            .ingest(
+                ORG,
+                CrmEvent {
+                    event: "contact_replied".into(),
+                    contact: Some(contact("c-reply")),
+                    payload: json!({ "channel": "sms", "message": "stop" }),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome.stopped, vec![id.clone()]);
+        t.advance(Duration::from_secs(3 * 86_400));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            t.store.execution(ORG, &id).await.unwrap().unwrap().status,
+            ExecutionStatus::Cancelled
+        );
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "the second message never went out"
+        );
+
+        let replay = t
+            .engine
+            .replay_in_test_mode(ORG, &id)
+            .await
+            .unwrap()
+            .unwrap();
+        t.wait_for(&replay, ExecutionStatus::Waiting).await;
+        t.advance(Duration::from_secs(2 * 86_400));
+        let replayed = t.wait_for(&replay, ExecutionStatus::Completed).await;
+        assert!(replayed.test_mode);
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "a test-mode replay sends nothing"
+        );
+        t.stop().await;
+    }
+);

@@ -105,6 +105,17 @@ CREATE TABLE execution_events (
 CREATE INDEX execution_events_execution ON execution_events (execution_id, id);
 CREATE INDEX execution_events_workflow ON execution_events (org_id, workflow_id, id);
 
+-- Cron triggers of active workflows: when each fires next.
+CREATE TABLE schedules (
+    workflow_id  TEXT NOT NULL,
+    node_id      TEXT NOT NULL,
+    org_id       TEXT NOT NULL,
+    cron         TEXT NOT NULL,
+    next_fire_at BIGINT NOT NULL,
+    PRIMARY KEY (workflow_id, node_id)
+);
+CREATE INDEX schedules_due ON schedules (next_fire_at);
+
 -- Idle workers LISTEN on this channel; every new due job NOTIFYs it.
 CREATE FUNCTION atlas_notify_job() RETURNS trigger AS $$
 BEGIN

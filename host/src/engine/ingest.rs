@@ -35,6 +35,8 @@ pub struct IngestOutcome {
     pub resumed: Vec<String>,
     /// Executions that jumped to a goal.
     pub goals: Vec<String>,
+    /// Executions stopped because the contact replied (workflows set to stop on reply).
+    pub stopped: Vec<String>,
 }
 
 impl Engine {
@@ -47,6 +49,22 @@ impl Engine {
             .and_then(|c| c.get("id"))
             .and_then(Value::as_str)
             .map(str::to_string);
+        if let Some(contact) = &contact_id
+            && event.event == "contact_replied"
+        {
+            for execution in self.inner.store.open_executions_of(org, contact).await? {
+                let workflow = self
+                    .inner
+                    .workflows
+                    .get(org, &execution.workflow_id, execution.workflow_version)
+                    .await?;
+                if workflow.graph.settings().stop_on_reply
+                    && self.cancel(org, &execution.id).await?
+                {
+                    outcome.stopped.push(execution.id);
+                }
+            }
+        }
         if let Some(contact) = &contact_id {
             for wait in self
                 .inner

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::Engine;
 use crate::graph::{NodeKind, ReentryPolicy};
 use crate::store::{
-    ExecutionRecord, ExecutionStatus, ExecutionUpdate, Job, NewEvent, NewJob, NewWait, Transition,
-    WaitRemoval,
+    AdvancedSchedule, ExecutionRecord, ExecutionStatus, ExecutionUpdate, Job, NewEvent, NewJob,
+    NewWait, Transition, WaitRemoval,
 };
 
 /// A request to start a workflow.
@@ -32,6 +32,15 @@ impl Engine {
     /// Starts an execution of the workflow's current version. `Ok(None)` when
     /// the workflow's re-entry policy keeps this contact out.
     pub async fn start(&self, request: StartRequest) -> anyhow::Result<Option<String>> {
+        self.start_claiming(request, None).await
+    }
+
+    /// Starts an execution; with `schedule`, only if this call claims that firing.
+    pub(crate) async fn start_claiming(
+        &self,
+        request: StartRequest,
+        schedule: Option<AdvancedSchedule>,
+    ) -> anyhow::Result<Option<String>> {
         let inner = &self.inner;
         let record = inner
             .store
@@ -145,9 +154,13 @@ impl Engine {
                 detail: json!({ "version": record.version, "test_mode": request.test_mode, "contact_id": contact_id }),
                 at: now,
             }],
+            advance_schedule: schedule,
             ..Transition::default()
         };
-        self.commit(transition).await?;
+        if !self.commit(transition).await? {
+            // Another worker claimed this schedule firing first.
+            return Ok(None);
+        }
         match inline {
             // This process runs a worker with room: run the execution now,
             // without waiting for a claim.

@@ -13,6 +13,7 @@ mod executor;
 mod ingest;
 mod lifecycle;
 mod retry;
+mod schedules;
 mod scope;
 mod worker;
 mod workflow_cache;

@@ -89,6 +89,9 @@ impl Engine {
                     Err(e) => tracing::warn!(error = %format!("{e:#}"), "claiming jobs failed"),
                 }
             }
+            if let Err(e) = self.fire_due_schedules().await {
+                tracing::warn!(error = %format!("{e:#}"), "firing schedules failed");
+            }
             let sleep = self.idle_sleep(free > 0).await;
             tokio::select! {
                 _ = inner.wake.notified() => {}

@@ -323,3 +323,21 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// Running or waiting executions of a contact.
+    pub async fn open_executions_of(
+        &self,
+        org: &str,
+        contact: &str,
+    ) -> anyhow::Result<Vec<ExecutionRecord>> {
+        let sql = format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions WHERE org_id = $1 AND contact_id = $2 AND status IN ('running', 'waiting') ORDER BY started_at"
+        );
+        let rows = with_pool!(&self.pool, p => {
+            let rows = sqlx::query(&sql).bind(org).bind(contact).fetch_all(p).await?;
+            rows.iter().map(|r| Ok::<_, sqlx::Error>(execution_from_row!(r))).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+}

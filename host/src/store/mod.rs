@@ -9,6 +9,7 @@ mod jobs;
 mod kv;
 mod master_key;
 mod orgs;
+mod schedules;
 mod secrets;
 mod transitions;
 mod waits;
@@ -29,9 +30,11 @@ pub use executions::{ExecutionRecord, ExecutionStatus, StepRecord, StepStatus};
 pub use jobs::{Job, NewJob};
 pub use master_key::load_or_create_master_key;
 pub use orgs::Org;
+pub use schedules::Schedule;
 pub use secrets::SecretCipher;
 pub use transitions::{
-    ConsumedJob, ConsumedWait, ExecutionUpdate, NewEvent, NewWait, Transition, WaitRemoval,
+    AdvancedSchedule, ConsumedJob, ConsumedWait, ExecutionUpdate, NewEvent, NewWait, Transition,
+    WaitRemoval,
 };
 pub use workflows::WorkflowRecord;
 

@@ -38,6 +38,20 @@ pub struct ConsumedWait {
     pub node_id: String,
 }
 
+/// A schedule firing a transition claims: `next_fire_at` moves from `fired`
+/// to `next`; the transition is dropped if another worker moved it first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvancedSchedule {
+    /// Workflow.
+    pub workflow_id: String,
+    /// Trigger node.
+    pub node_id: String,
+    /// The firing time being claimed.
+    pub fired: i64,
+    /// The next firing time.
+    pub next: i64,
+}
+
 /// Which waits of an execution to remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WaitRemoval {
@@ -111,6 +125,8 @@ pub struct Transition {
     pub consume_job: Option<ConsumedJob>,
     /// The wait this resolves; the transition is dropped if it is gone.
     pub consume_wait: Option<ConsumedWait>,
+    /// The schedule firing this claims; the transition is dropped if it was claimed.
+    pub advance_schedule: Option<AdvancedSchedule>,
     /// A new execution to insert (a trigger accepted).
     pub new_execution: Option<ExecutionRecord>,
     /// Step rows to insert.
@@ -225,6 +241,22 @@ impl Store {
                             .await?
                             .rows_affected();
                         ok[i] = deleted == 1;
+                    }
+                }
+                // 2b. Claim schedule firings.
+                for (i, t) in batch.iter().enumerate() {
+                    if let (true, Some(s)) = (ok[i], &t.advance_schedule) {
+                        let moved = sqlx::query(
+                            "UPDATE schedules SET next_fire_at = $1 WHERE workflow_id = $2 AND node_id = $3 AND next_fire_at = $4",
+                        )
+                        .bind(s.next)
+                        .bind(&s.workflow_id)
+                        .bind(&s.node_id)
+                        .bind(s.fired)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        ok[i] = moved == 1;
                     }
                 }
                 let live: Vec<&Transition> = batch.iter().zip(ok.iter()).filter(|(_, ok)| **ok).map(|(t, _)| t).collect();
