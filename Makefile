@@ -9,7 +9,7 @@ COMPONENTS   := target/components
 TEST_COMPONENTS := target/test-components
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run host plugins test-guests test lint fmt bench bench-plugin clean-data
+.PHONY: run host plugins test-guests test lint fmt bench bench-plugin bench-engine clean-data
 
 ## Start the server on 127.0.0.1:8080 with the embedded database and the built-in actions.
 run: host plugins
@@ -51,10 +51,15 @@ fmt:
 	$(CARGO) fmt --all --manifest-path host/tests/guests/Cargo.toml
 
 ## Every benchmark, one JSON object each.
-bench: bench-plugin
+bench: bench-plugin bench-engine
 
 bench-plugin: plugins test-guests
 	$(ATLAS) bench plugin --json
+
+## The engine on SQLite, and on PostgreSQL when BENCH_DATABASE_URL is set.
+bench-engine: test-guests
+	$(ATLAS) bench engine --json
+	$(if $(BENCH_DATABASE_URL),$(ATLAS) bench engine --json --db $(BENCH_DATABASE_URL))
 
 clean-data:
 	rm -rf data

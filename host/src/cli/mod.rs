@@ -70,6 +70,21 @@ pub struct DatabaseArgs {
     pub database_url: Option<String>,
 }
 
+/// Which action components to load, and where their HTTP may go.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PluginArgs {
+    /// Directory of action components to load; repeatable.
+    #[arg(
+        long = "plugins-dir",
+        env = "ATLAS_PLUGINS_DIR",
+        default_value = "target/components"
+    )]
+    pub plugins_dirs: Vec<PathBuf>,
+    /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
+    #[arg(long = "allow-net", value_name = "CIDR")]
+    pub allow_net: Vec<ipnet::IpNet>,
+}
+
 impl DatabaseArgs {
     /// Opens the configured store, creating the master key when needed.
     pub async fn open_store(&self) -> anyhow::Result<crate::store::Store> {

@@ -2,7 +2,6 @@
 //! in one process on the embedded database by default.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -23,16 +22,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ATLAS_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Directory of built-in action components to load; repeatable.
-    #[arg(
-        long = "plugins-dir",
-        env = "ATLAS_PLUGINS_DIR",
-        default_value = "target/components"
-    )]
-    pub plugins_dirs: Vec<PathBuf>,
-    /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
-    #[arg(long = "allow-net", value_name = "CIDR")]
-    pub allow_net: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub plugins: super::PluginArgs,
 }
 
 /// Starts the server and runs until Ctrl-C or SIGTERM.
@@ -55,8 +46,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let parts = super::worker::build_engine(
         store.clone(),
         &args.db,
-        &args.plugins_dirs,
-        &args.allow_net,
+        &args.plugins,
         EngineConfig::default(),
         false,
     )

@@ -1,7 +1,6 @@
 //! `atlas worker`: run workers only (no API), against a shared database.
 //! Any number of them, on any number of machines, share the queue.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,16 +18,8 @@ use crate::store::Store;
 pub struct WorkerArgs {
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// Directory of action components to load; repeatable.
-    #[arg(
-        long = "plugins-dir",
-        env = "ATLAS_PLUGINS_DIR",
-        default_value = "target/components"
-    )]
-    pub plugins_dirs: Vec<PathBuf>,
-    /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
-    #[arg(long = "allow-net", value_name = "CIDR")]
-    pub allow_net: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub plugins: super::PluginArgs,
     /// Jobs run at once by this process.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
@@ -54,15 +45,14 @@ pub struct EngineParts {
 pub async fn build_engine(
     store: Store,
     db: &DatabaseArgs,
-    plugins_dirs: &[PathBuf],
-    allow_net: &[ipnet::IpNet],
+    plugins: &super::PluginArgs,
     config: EngineConfig,
     quiet: bool,
 ) -> anyhow::Result<EngineParts> {
     let services = Arc::new(HostServices {
         store: store.clone(),
         http: OutboundHttp::new(NetworkPolicy {
-            allow: allow_net.to_vec(),
+            allow: plugins.allow_net.clone(),
         })?,
     });
     let runtime = Arc::new(Runtime::new(
@@ -73,7 +63,7 @@ pub async fn build_engine(
         services,
     )?);
     let registry = Arc::new(PluginRegistry::new());
-    for dir in plugins_dirs {
+    for dir in &plugins.plugins_dirs {
         let started = std::time::Instant::now();
         let loads = registry
             .load_dir(&runtime, dir)
@@ -126,15 +116,7 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         config.worker_id = id;
     }
     let store = args.db.open_store().await?;
-    let parts = build_engine(
-        store,
-        &args.db,
-        &args.plugins_dirs,
-        &args.allow_net,
-        config,
-        false,
-    )
-    .await?;
+    let parts = build_engine(store, &args.db, &args.plugins, config, false).await?;
     println!(
         "worker {} running on {}",
         parts.engine.worker_id(),

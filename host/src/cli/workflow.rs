@@ -19,16 +19,8 @@ use crate::graph::{Problem, parse_workflow, validate};
 pub struct EngineArgs {
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// Directory of action components; repeatable.
-    #[arg(
-        long = "plugins-dir",
-        env = "ATLAS_PLUGINS_DIR",
-        default_value = "target/components"
-    )]
-    pub plugins_dirs: Vec<PathBuf>,
-    /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
-    #[arg(long = "allow-net", value_name = "CIDR")]
-    pub allow_net: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub plugins: super::PluginArgs,
     /// The organisation.
     #[arg(long, default_value = super::serve::DEMO_ORG_ID)]
     pub org: String,
@@ -40,8 +32,7 @@ impl EngineArgs {
         build_engine(
             store,
             &self.db,
-            &self.plugins_dirs,
-            &self.allow_net,
+            &self.plugins,
             EngineConfig::default(),
             true,
         )

@@ -5,13 +5,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::lifecycle::StartRequest;
 use super::scope::scope;
+use super::workflow_cache::LoadedWorkflow;
 use crate::graph::{NodeKind, TriggerConfig};
 use crate::store::{
-    ConsumedWait, ExecutionStatus, ExecutionUpdate, NewJob, NewWait, StepRecord, Transition,
-    WaitRemoval,
+    ConsumedWait, ExecutionRecord, ExecutionStatus, ExecutionUpdate, NewJob, NewWait, StepRecord,
+    Transition, WaitRemoval,
 };
 
 /// A CRM event: `lead_created`, `booking_created`, `tag_added`, ...
@@ -117,14 +120,21 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// Resolves a wait-for-event node with the `event` outcome.
-    async fn resume_wait(&self, wait: &NewWait, event: &CrmEvent) -> anyhow::Result<bool> {
-        let store = &self.inner.store;
-        let Some(execution) = store.execution(&wait.org_id, &wait.execution_id).await? else {
-            return Ok(false);
+    /// The waiting execution and its workflow, unless it is already over.
+    async fn open_execution(
+        &self,
+        wait: &NewWait,
+    ) -> anyhow::Result<Option<(ExecutionRecord, Arc<LoadedWorkflow>)>> {
+        let Some(execution) = self
+            .inner
+            .store
+            .execution(&wait.org_id, &wait.execution_id)
+            .await?
+        else {
+            return Ok(None);
         };
         if execution.status.is_finished() {
-            return Ok(false);
+            return Ok(None);
         }
         let workflow = self
             .inner
@@ -135,6 +145,14 @@ impl Engine {
                 execution.workflow_version,
             )
             .await?;
+        Ok(Some((execution, workflow)))
+    }
+
+    /// Resolves a wait-for-event node with the `event` outcome.
+    async fn resume_wait(&self, wait: &NewWait, event: &CrmEvent) -> anyhow::Result<bool> {
+        let Some((execution, workflow)) = self.open_execution(wait).await? else {
+            return Ok(false);
+        };
         let now = self.now();
         let seq = execution.next_seq;
         let next = workflow
@@ -218,22 +236,9 @@ impl Engine {
 
     /// Moves an execution to its goal node from wherever it is.
     async fn jump_to_goal(&self, wait: &NewWait, event: &CrmEvent) -> anyhow::Result<bool> {
-        let store = &self.inner.store;
-        let Some(execution) = store.execution(&wait.org_id, &wait.execution_id).await? else {
+        let Some((execution, workflow)) = self.open_execution(wait).await? else {
             return Ok(false);
         };
-        if execution.status.is_finished() {
-            return Ok(false);
-        }
-        let workflow = self
-            .inner
-            .workflows
-            .get(
-                &execution.org_id,
-                &execution.workflow_id,
-                execution.workflow_version,
-            )
-            .await?;
         if let Some(node) = workflow.graph.node(&wait.node_id)
             && let NodeKind::Goal(goal) = &node.kind
             && let Some(condition) = &goal.condition
