@@ -658,3 +658,50 @@ on_both_stores!(
         t.stop().await;
     }
 );
+
+on_both_stores!(
+    messages_wait_out_quiet_hours_in_the_contact_time_zone,
+    |db| async move {
+        let t = TestEngine::start(db).await;
+        let wf = t
+        .workflow(
+            "quiet",
+            json!({
+                "name": "quiet",
+                "settings": { "quiet_hours": { "start": "21:00", "end": "08:00" } },
+                "nodes": [
+                    node("start", "trigger", json!({ "event": "lead_created" })),
+                    node("wait", "delay", json!({ "duration": "12h" })),
+                    node("sms", "action", json!({ "plugin": "atlas.test.message", "version": "0.1.0", "input": {} })),
+                ],
+                "edges": [edge("start", "next", "wait"), edge("wait", "next", "sms")],
+            }),
+        )
+        .await;
+        // 09:00 in London; the delay ends at 21:00, inside quiet hours.
+        let id = t.run(&wf, contact("c-quiet"), json!({})).await;
+        t.wait_for(&id, ExecutionStatus::Waiting).await;
+        t.advance(Duration::from_secs(12 * 3600));
+        t.wait_until(&id, |e| {
+            e.status == ExecutionStatus::Waiting && e.current_node.as_deref() == Some("sms")
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            t.steps(&id).await.iter().all(|s| s.node_id != "sms"),
+            "nothing sent at 21:00"
+        );
+        t.advance(Duration::from_secs(11 * 3600));
+        t.wait_for(&id, ExecutionStatus::Completed).await;
+        let steps = t.steps(&id).await;
+        let sent_at = steps.last().unwrap().output.as_ref().unwrap()["at"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(
+            sent_at,
+            common::engine::START_MS + 23 * 3_600_000,
+            "sent at 08:00 the next morning"
+        );
+        t.stop().await;
+    }
+);

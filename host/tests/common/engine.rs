@@ -70,7 +70,7 @@ impl TestEngine {
             NetworkPolicy::allowing_loopback(),
         ));
         let registry = Arc::new(PluginRegistry::new());
-        for name in ["webhook-send", "test-noop"] {
+        for name in ["webhook-send", "test-noop", "test-message"] {
             let plugin = runtime
                 .load(&component_bytes(name), LoadOptions::default())
                 .await
