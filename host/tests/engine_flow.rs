@@ -371,6 +371,14 @@ on_both_stores!(
             ["/reminder-30", "/thanks"],
             "the second reminder never went out"
         );
+        let events = t.store.execution_events(ORG, &id, 0, 100).await.unwrap();
+        let skipped: Vec<_> = events.iter().filter(|e| e.kind == "step.skipped").collect();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            skipped[0].node_id.as_deref(),
+            Some("second"),
+            "the delay's next step was skipped"
+        );
         t.stop().await;
     }
 );

@@ -279,11 +279,15 @@ impl Engine {
                 lease_until: 0,
             }],
             clear_waits_of: Some((execution.id.clone(), WaitRemoval::EventWaits)),
-            events: vec![self.lifecycle_event(
-                &execution,
-                "goal.triggered",
-                json!({ "event": event.event, "goal": wait.node_id }),
-            )],
+            events: vec![
+                // The step it was at (waiting or running) will not complete.
+                self.lifecycle_event(&execution, "step.skipped", json!({ "reason": "goal" })),
+                self.lifecycle_event(
+                    &execution,
+                    "goal.triggered",
+                    json!({ "event": event.event, "goal": wait.node_id }),
+                ),
+            ],
             ..Transition::default()
         };
         self.commit(transition).await

@@ -210,7 +210,10 @@ impl Engine {
             }),
             clear_jobs_of: Some(execution.id.clone()),
             clear_waits_of: Some((execution.id.clone(), WaitRemoval::All)),
-            events: vec![self.lifecycle_event(&execution, "execution.cancelled", json!({}))],
+            events: vec![
+                self.lifecycle_event(&execution, "step.skipped", json!({ "reason": "cancelled" })),
+                self.lifecycle_event(&execution, "execution.cancelled", json!({})),
+            ],
             ..Transition::default()
         };
         self.commit(transition).await
