@@ -99,6 +99,7 @@ fn rust_plugins_and_test_guests_build_into_action_components() {
             &[
                 "test-bad-output",
                 "test-hog",
+                "test-message",
                 "test-noop",
                 "test-prober",
                 "test-prober-twin",

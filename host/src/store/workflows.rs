@@ -59,37 +59,36 @@ impl Store {
         let text = document.to_string();
         let version = with_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
-            let current: Option<i64> = sqlx::query("SELECT version FROM workflows WHERE org_id = $1 AND id = $2")
-                .bind(org)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("version"))
-                .transpose()?;
-            let version = current.unwrap_or(0) + 1;
-            if current.is_some() {
-                sqlx::query("UPDATE workflows SET name = $1, version = $2, document = $3, updated_at = $4 WHERE org_id = $5 AND id = $6")
+            // Write first: on SQLite a transaction that reads before writing
+            // cannot wait for the write lock and fails as busy instead.
+            let bumped: Option<i64> = sqlx::query(
+                "UPDATE workflows SET name = $1, version = version + 1, document = $2, updated_at = $3 WHERE org_id = $4 AND id = $5 RETURNING version",
+            )
+            .bind(name)
+            .bind(&text)
+            .bind(now)
+            .bind(org)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("version"))
+            .transpose()?;
+            let version = match bumped {
+                Some(version) => version,
+                None => {
+                    sqlx::query(
+                        "INSERT INTO workflows (id, org_id, name, status, version, document, created_at, updated_at) VALUES ($1, $2, $3, 'draft', 1, $4, $5, $5)",
+                    )
+                    .bind(id)
+                    .bind(org)
                     .bind(name)
-                    .bind(version)
                     .bind(&text)
                     .bind(now)
-                    .bind(org)
-                    .bind(id)
                     .execute(&mut *tx)
                     .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO workflows (id, org_id, name, status, version, document, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $6)",
-                )
-                .bind(id)
-                .bind(org)
-                .bind(name)
-                .bind(version)
-                .bind(&text)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+                    1
+                }
+            };
             sqlx::query(
                 "INSERT INTO workflow_versions (workflow_id, version, org_id, document, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
