@@ -48,7 +48,7 @@ pub enum Pool {
 }
 
 /// Runs `$body` with `$p` bound to the concrete pool; the SQL must use `$1`-style
-/// placeholders, which both SQLite and PostgreSQL accept.
+/// parameters, which both SQLite and PostgreSQL accept.
 macro_rules! with_pool {
     ($pool:expr, $p:ident => $body:expr) => {
         match $pool {

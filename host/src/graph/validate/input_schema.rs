@@ -106,7 +106,8 @@ fn literal_probe(value: &Value, pointer: String, templated: &mut BTreeSet<String
     }
 }
 
-/// Whether an error may be caused by a templated string's placeholder text.
+/// Whether an error may come from a templated string, whose rendered value
+/// is unknown until run time.
 fn hidden_by_template(
     pointer: &str,
     kind: &ValidationErrorKind,
