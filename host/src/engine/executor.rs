@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use super::scope::scope;
 use super::workflow_cache::LoadedWorkflow;
 use super::{Engine, backoff_ms};
-use crate::capabilities::Grants;
 use crate::graph::{Node, NodeKind};
 use crate::runtime::{ActionContext, RunError, RunRequest};
 use crate::store::{
@@ -364,7 +363,7 @@ impl Engine {
                 contact: cursor.execution.contact.clone(),
             },
             input: input.clone(),
-            grants: Arc::new(Grants::from_requested(&plugin.manifest.capabilities)),
+            grants: plugin.requested_grants(),
         };
         let report = inner.runtime.run(&plugin, request).await;
         let fuel = report.fuel_consumed as i64;

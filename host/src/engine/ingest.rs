@@ -89,12 +89,8 @@ impl Engine {
                 }
             }
         }
-        for workflow in self.inner.store.active_workflows(org).await? {
-            let loaded = self
-                .inner
-                .workflows
-                .get(org, &workflow.id, workflow.version)
-                .await?;
+        for (workflow_id, version) in self.inner.store.active_workflow_versions(org).await? {
+            let loaded = self.inner.workflows.get(org, &workflow_id, version).await?;
             let matches = loaded.graph.trigger_nodes().any(|node| match &node.kind {
                 NodeKind::Trigger(trigger) => trigger_matches(trigger, &event),
                 _ => false,
@@ -105,7 +101,7 @@ impl Engine {
             let started = self
                 .start(StartRequest {
                     org_id: org.to_string(),
-                    workflow_id: workflow.id.clone(),
+                    workflow_id: workflow_id.clone(),
                     trigger: event.payload.clone(),
                     contact: event.contact.clone(),
                     test_mode: false,

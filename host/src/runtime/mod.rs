@@ -145,6 +145,7 @@ impl Runtime {
         Ok(Plugin {
             id: manifest.id.as_str().into(),
             requested: manifest.capabilities.clone().into(),
+            requested_grants: Arc::new(Grants::from_requested(&manifest.capabilities)),
             manifest,
             digest,
             size_bytes: bytes.len(),

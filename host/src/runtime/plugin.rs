@@ -77,6 +77,7 @@ pub struct Plugin {
     pub cache_outcome: CacheOutcome,
     pub(crate) id: Arc<str>,
     pub(crate) requested: Arc<[Capability]>,
+    pub(crate) requested_grants: Arc<crate::capabilities::Grants>,
     pub(crate) pre: ActionPre<RunState>,
     pub(crate) input_validator: jsonschema::Validator,
     pub(crate) output_validator: jsonschema::Validator,
@@ -93,6 +94,11 @@ impl std::fmt::Debug for Plugin {
 }
 
 impl Plugin {
+    /// Grants equal to exactly what the manifest requests (built once at load).
+    pub fn requested_grants(&self) -> Arc<crate::capabilities::Grants> {
+        self.requested_grants.clone()
+    }
+
     /// `id@version`.
     pub fn reference(&self) -> String {
         format!("{}@{}", self.manifest.id, self.manifest.version)

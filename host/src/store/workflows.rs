@@ -163,17 +163,20 @@ impl Store {
         Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
     }
 
-    /// Active workflows of an org.
-    pub async fn active_workflows(&self, org: &str) -> anyhow::Result<Vec<WorkflowRecord>> {
-        let rows = with_pool!(&self.pool, p => {
-            let rows = sqlx::query(
-                "SELECT id, org_id, name, status, version, document, created_at, updated_at FROM workflows WHERE org_id = $1 AND status = 'active' AND deleted_at IS NULL ORDER BY id",
-            )
-            .bind(org)
-            .fetch_all(p)
-            .await?;
-            rows.iter().map(|r| Ok::<_, sqlx::Error>(workflow_from_row!(r))).collect::<Result<Vec<_>, _>>()?
-        });
+    /// `(id, current version)` of the org's active workflows. Documents are
+    /// not read: versions are immutable, so callers take them from a cache.
+    pub async fn active_workflow_versions(&self, org: &str) -> anyhow::Result<Vec<(String, i64)>> {
+        let rows = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT id, version FROM workflows WHERE org_id = $1 AND status = 'active' AND deleted_at IS NULL ORDER BY id",
+        )
+        .bind(org)
+        .fetch_all(p)
+        .await
+        .and_then(|rows| {
+            rows.iter()
+                .map(|r| Ok((r.try_get::<String, _>("id")?, r.try_get::<i64, _>("version")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+        }))?;
         Ok(rows)
     }
 }
