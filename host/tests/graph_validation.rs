@@ -720,6 +720,7 @@ fn hundred_thousand_nodes_are_rejected_quickly() {
             .unwrap();
     let document = WorkflowDocument {
         name: "huge".into(),
+        tags: Vec::new(),
         settings: Default::default(),
         nodes: vec![node; 100_000],
         edges: Vec::new(),

@@ -18,6 +18,10 @@ pub const MAX_NODE_ID_LEN: usize = 64;
 pub const MAX_EDGE_ID_LEN: usize = 128;
 /// Longest workflow name, in characters.
 pub const MAX_NAME_LEN: usize = 200;
+/// Tags per workflow.
+pub const MAX_TAGS: usize = 20;
+/// Characters per tag.
+pub const MAX_TAG_CHARS: usize = 40;
 /// Most cases in a switch node (its `default` outcome comes on top).
 pub const MAX_SWITCH_CASES: usize = 20;
 /// Fewest variants in an A/B split.

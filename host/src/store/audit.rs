@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::{Store, now_ms, with_pool};
 
 /// One thing to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// The org the action happened in.
     pub org_id: String,
@@ -22,7 +22,7 @@ pub struct AuditEntry {
 }
 
 /// A recorded entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     /// Sequence number.
     pub id: i64,
@@ -62,10 +62,28 @@ impl Store {
 
     /// The newest entries of an org, newest first.
     pub async fn audit_list(&self, org: &str, limit: i64) -> anyhow::Result<Vec<AuditRecord>> {
+        self.audit_page(org, None, None, None, limit).await
+    }
+
+    /// A page of an org's entries, newest first, optionally of one action or
+    /// target, before entry id `before`.
+    pub async fn audit_page(
+        &self,
+        org: &str,
+        action: Option<&str>,
+        target: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<AuditRecord>> {
         let rows = with_pool!(&self.pool, p => sqlx::query(
-            "SELECT id, org_id, actor, action, target, detail, at FROM audit_log WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
+            "SELECT id, org_id, actor, action, target, detail, at FROM audit_log WHERE org_id = $1
+               AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR id < $4)
+             ORDER BY id DESC LIMIT $5",
         )
         .bind(org)
+        .bind(action)
+        .bind(target)
+        .bind(before)
         .bind(limit)
         .fetch_all(p)
         .await

@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::{Store, with_pool};
 
 /// Where an execution stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExecutionStatus {
     /// A step is due or running.
@@ -54,7 +54,7 @@ impl ExecutionStatus {
 }
 
 /// An execution row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExecutionRecord {
     /// Id.
     pub id: String,
@@ -114,7 +114,7 @@ impl StepStatus {
 }
 
 /// A step row: one node visited by an execution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepRecord {
     /// Execution.
     pub execution_id: String,
@@ -150,10 +150,12 @@ pub struct StepRecord {
     pub finished_at: i64,
 }
 
-fn json_column(text: Option<String>) -> Option<Value> {
+/// Parses a JSON text column.
+pub(super) fn json_column(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
+/// Builds an [`ExecutionRecord`] from a row selecting [`EXECUTION_COLUMNS`].
 macro_rules! execution_from_row {
     ($r:expr) => {{
         let r = $r;
@@ -179,7 +181,10 @@ macro_rules! execution_from_row {
     }};
 }
 
-const EXECUTION_COLUMNS: &str = "id, org_id, workflow_id, workflow_version, contact_id, status, test_mode, trigger_data, contact, context, current_node, next_seq, error, started_at, updated_at, finished_at";
+pub(super) use execution_from_row;
+
+/// The columns [`execution_from_row`] reads.
+pub(super) const EXECUTION_COLUMNS: &str = "id, org_id, workflow_id, workflow_version, contact_id, status, test_mode, trigger_data, contact, context, current_node, next_seq, error, started_at, updated_at, finished_at";
 
 impl Store {
     /// One execution of an org.

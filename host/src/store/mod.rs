@@ -2,17 +2,23 @@
 //! one file in the data directory) and PostgreSQL (many workers). Each file in
 //! this module owns one concept; every query is scoped to an org.
 
+mod api_keys;
 mod audit;
 mod events;
+mod execution_list;
 mod executions;
+mod ingested_events;
 mod jobs;
 mod kv;
 mod master_key;
 mod orgs;
 mod schedules;
 mod secrets;
+mod tenant;
 mod transitions;
 mod waits;
+mod workflow_hooks;
+mod workflow_list;
 mod workflows;
 
 use std::path::Path;
@@ -24,9 +30,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{AuditEntry, AuditRecord};
 pub use events::EventRecord;
+pub use execution_list::ExecutionFilter;
 pub use executions::{ExecutionRecord, ExecutionStatus, StepRecord, StepStatus};
+pub use ingested_events::EventClaim;
 pub use jobs::{Job, NewJob};
 pub use master_key::load_or_create_master_key;
 pub use orgs::Org;
@@ -36,7 +45,8 @@ pub use transitions::{
     AdvancedSchedule, ConsumedJob, ConsumedWait, ExecutionUpdate, NewEvent, NewWait, Transition,
     WaitRemoval,
 };
-pub use workflows::WorkflowRecord;
+pub use workflow_list::{WorkflowFilter, WorkflowRunStats, WorkflowSummary};
+pub use workflows::{SaveResult, VersionSummary, WorkflowRecord, WorkflowSave};
 
 /// The connection pool of whichever database is configured.
 #[derive(Debug, Clone)]

@@ -38,6 +38,9 @@ pub use settings::{QuietHoursConfig, ReentryPolicy, WorkflowSettings};
 pub struct WorkflowDocument {
     /// Name shown in the builder and in run history.
     pub name: String,
+    /// Labels for finding the workflow in lists (see [`crate::graph::limits::MAX_TAGS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// Workflow-wide behaviour.
     #[serde(default)]
     pub settings: WorkflowSettings,

@@ -26,7 +26,7 @@ mod waits;
 
 pub use parse::parse_workflow;
 
-use crate::graph::limits::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES};
+use crate::graph::limits::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES, MAX_TAG_CHARS, MAX_TAGS};
 use crate::graph::model::WorkflowDocument;
 use crate::graph::plugins::PluginLookup;
 use crate::graph::problem::Problem;
@@ -39,6 +39,7 @@ pub fn validate(document: &WorkflowDocument, plugins: &dyn PluginLookup) -> Vec<
         return problems;
     }
     check_name(&document.name, &mut problems);
+    check_tags(&document.tags, &mut problems);
     settings::check(&document.settings, &mut problems);
     let index = ids::check_node_ids(document, &mut problems);
     ids::check_edge_ids(document, &mut problems);
@@ -65,6 +66,35 @@ pub fn validate(document: &WorkflowDocument, plugins: &dyn PluginLookup) -> Vec<
         &mut problems,
     );
     problems
+}
+
+/// Tags: few, short, no commas (lists filter on whole tags), no duplicates.
+fn check_tags(tags: &[String], problems: &mut Vec<Problem>) {
+    if tags.len() > MAX_TAGS {
+        problems.push(Problem::document(
+            "tags",
+            format!(
+                "a workflow may have at most {MAX_TAGS} tags, this one has {}",
+                tags.len()
+            ),
+        ));
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        let field = format!("tags[{i}]");
+        if tag.trim().is_empty() || tag.chars().count() > MAX_TAG_CHARS {
+            problems.push(Problem::document(
+                field,
+                format!("a tag must have 1 to {MAX_TAG_CHARS} characters"),
+            ));
+        } else if tag.contains(',') {
+            problems.push(Problem::document(field, "a tag cannot contain a comma"));
+        } else if tags[..i].contains(tag) {
+            problems.push(Problem::document(
+                field,
+                format!("the tag `{tag}` is listed twice"),
+            ));
+        }
+    }
 }
 
 /// Rejects documents over the size limits before any per-node work.
