@@ -2,18 +2,23 @@
 //! manifests (schemas, outcomes, requested capabilities in plain words).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AppState;
+use super::auth::{Permission, Principal};
+use super::json::ApiPath;
 use super::problem::Problem;
 use crate::runtime::{Plugin, PluginManifest};
 
-/// One catalog entry.
-#[derive(Debug, Serialize)]
+/// One catalog entry: the manifest's fields (id, version, name, description,
+/// category, input and output schemas, outcomes, capabilities) plus these.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CatalogEntry {
     /// The manifest as the component declares it.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub manifest: PluginManifest,
     /// Requested capabilities in plain words.
     pub capability_descriptions: Vec<String>,
@@ -43,28 +48,51 @@ impl From<&Plugin> for CatalogEntry {
 }
 
 /// The catalog page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Catalog {
     /// Entries ordered by id, then version.
     pub items: Vec<CatalogEntry>,
 }
 
-/// Lists every loaded action version.
-pub async fn list(State(state): State<AppState>) -> Json<Catalog> {
+/// List every installed action version, with its manifest and schemas.
+///
+/// Roles: every role.
+#[utoipa::path(get, path = "/api/v2/catalog", tag = "catalog",
+    responses(
+        (status = 200, body = Catalog),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Catalog>, Problem> {
+    principal.require(Permission::ReadCatalog)?;
     let items = state
         .registry
         .all()
         .iter()
         .map(|p| CatalogEntry::from(p.as_ref()))
         .collect();
-    Json(Catalog { items })
+    Ok(Json(Catalog { items }))
 }
 
-/// The loaded versions of one action id.
+/// The installed versions of one action.
+///
+/// Roles: every role.
+#[utoipa::path(get, path = "/api/v2/catalog/{id}", tag = "catalog",
+    params(("id" = String, Path, description = "Action id, such as `atlas.webhook.send`")),
+    responses(
+        (status = 200, body = Catalog),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
 pub async fn versions(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    principal: Principal,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Catalog>, Problem> {
+    principal.require(Permission::ReadCatalog)?;
     let items: Vec<CatalogEntry> = state
         .registry
         .all()

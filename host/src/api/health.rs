@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AppState;
 
 /// The health document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     /// `ok` or `degraded`.
     pub status: &'static str,
@@ -21,7 +22,7 @@ pub struct Health {
 }
 
 /// One dependency's health.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ComponentHealth {
     /// `sqlite` or `postgres`.
     pub kind: &'static str,
@@ -33,7 +34,7 @@ pub struct ComponentHealth {
 }
 
 /// The runtime's state.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RuntimeHealth {
     /// True once the engine is up.
     pub ok: bool,
@@ -43,7 +44,12 @@ pub struct RuntimeHealth {
     pub wit_version: &'static str,
 }
 
-/// Reports health; 503 when the database does not answer.
+/// Report health: database and runtime. 503 when the database does not answer. No authentication.
+#[utoipa::path(get, path = "/api/v2/health", tag = "system",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, body = Health),
+    ))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db = state.store.ping().await;
     let ok = db.is_ok();

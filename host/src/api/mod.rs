@@ -1,18 +1,68 @@
 //! The HTTP API (axum) under `/api/v2`: JSON in and out, errors as RFC 9457
-//! problem documents.
+//! problem documents, every request authenticated and scoped to the caller's
+//! org, rate limited and bounded in size and time.
 
+mod api_keys;
+mod audit;
+pub mod auth;
 mod catalog;
+pub mod cursor;
+mod documents;
+mod events;
+mod executions;
 mod health;
+mod ids;
+pub mod json;
+pub mod limits;
+mod live;
+pub mod metrics;
+pub mod openapi;
 pub mod problem;
+mod workflow_transfer;
+mod workflow_versions;
+mod workflows;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::engine::Engine;
 use crate::runtime::{PluginRegistry, Runtime};
 use crate::store::Store;
+use auth::{Authenticator, JwtVerifier};
+use limits::{RateLimitSettings, RateLimits};
+use metrics::Metrics;
+
+/// Limits and addresses of the API.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// The URL clients reach this server at (for webhook URLs), without a trailing slash.
+    pub public_url: String,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Deadline of a request (live streams excepted).
+    pub request_timeout: Duration,
+    /// Request rates.
+    pub rate_limits: RateLimitSettings,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            rate_limits: RateLimitSettings::default(),
+        }
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -25,14 +75,127 @@ pub struct AppState {
     pub registry: Arc<PluginRegistry>,
     /// The workflow engine.
     pub engine: Engine,
+    /// Token and key verification.
+    pub auth: Arc<Authenticator>,
+    /// Request rate limiters.
+    pub limits: Arc<RateLimits>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+    /// Limits and addresses.
+    pub settings: Arc<ApiSettings>,
+    /// The OpenAPI document, built once.
+    pub openapi: Arc<serde_json::Value>,
+}
+
+impl AppState {
+    /// The state of a server; starts the metrics and rate-limiter housekeeping tasks.
+    pub fn new(
+        store: Store,
+        runtime: Arc<Runtime>,
+        registry: Arc<PluginRegistry>,
+        engine: Engine,
+        jwt: JwtVerifier,
+        settings: ApiSettings,
+    ) -> Self {
+        let metrics = Arc::new(Metrics::new());
+        tokio::spawn(metrics.clone().follow(engine.subscribe()));
+        let limits = Arc::new(RateLimits::new(settings.rate_limits));
+        let weak = Arc::downgrade(&limits);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                match weak.upgrade() {
+                    Some(limits) => limits.shrink(),
+                    None => return,
+                }
+            }
+        });
+        let openapi = serde_json::to_value(api_routes().split_for_parts().1)
+            .unwrap_or(serde_json::Value::Null);
+        Self {
+            store,
+            runtime,
+            registry,
+            engine,
+            auth: Arc::new(Authenticator::new(jwt)),
+            limits,
+            metrics,
+            settings: Arc::new(settings),
+            openapi: Arc::new(openapi),
+        }
+    }
+}
+
+/// Every documented route, before layers and state.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(authenticated_routes())
+        .merge(live_routes())
+        .merge(public_routes())
+}
+
+fn authenticated_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(workflows::list, workflows::create))
+        .routes(routes!(
+            workflows::get,
+            workflows::update,
+            workflows::delete
+        ))
+        .routes(routes!(workflows::activate))
+        .routes(routes!(workflows::deactivate))
+        .routes(routes!(workflows::validate))
+        .routes(routes!(workflow_versions::list))
+        .routes(routes!(workflow_versions::get))
+        .routes(routes!(workflow_versions::restore))
+        .routes(routes!(workflow_transfer::export))
+        .routes(routes!(workflow_transfer::import))
+        .routes(routes!(events::create_hook, events::delete_hook))
+        .routes(routes!(executions::execute))
+        .routes(routes!(executions::test_run))
+        .routes(routes!(executions::list))
+        .routes(routes!(executions::get))
+        .routes(routes!(executions::cancel))
+        .routes(routes!(executions::retry))
+        .routes(routes!(events::ingest))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(catalog::list))
+        .routes(routes!(catalog::versions))
+}
+
+fn live_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(live::execution))
+        .routes(routes!(live::workflow))
+}
+
+fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(events::inbound))
 }
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    let deadline = || from_fn_with_state(state.clone(), limits::deadline);
+    let authenticated = Router::from(authenticated_routes())
+        .layer(deadline())
+        .merge(Router::from(live_routes()))
+        .layer(from_fn_with_state(state.clone(), limits::rate_limit))
+        .layer(from_fn_with_state(state.clone(), auth::authenticate));
+    let public = Router::from(public_routes())
+        .route("/api/v2/openapi.json", get(openapi::document))
+        .route("/api/v2/docs", get(openapi::reference))
+        .route("/metrics", get(metrics::metrics))
+        .layer(deadline());
     Router::new()
-        .route("/api/v2/health", get(health::health))
-        .route("/api/v2/catalog", get(catalog::list))
-        .route("/api/v2/catalog/{id}", get(catalog::versions))
+        .merge(authenticated)
+        .merge(public)
+        .method_not_allowed_fallback(problem::method_not_allowed)
         .fallback(problem::not_found)
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .with_state(state)
 }

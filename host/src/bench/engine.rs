@@ -15,7 +15,8 @@ use crate::engine::{Engine, EngineConfig, StartRequest, SystemClock};
 use crate::runtime::{LoadOptions, PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::{Org, SecretCipher, Store};
 
-const ORG: &str = "bench";
+/// The org benchmarks run in.
+pub(crate) const ORG: &str = "bench";
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -89,20 +90,12 @@ fn parked_document() -> Value {
 
 /// Runs the benchmark.
 pub async fn run(config: &EngineBenchConfig) -> anyhow::Result<EngineBenchReport> {
-    let temp = tempfile::tempdir()?;
-    let url = if config.db == "sqlite" {
-        format!("sqlite://{}", temp.path().join("bench.db").display())
-    } else {
-        config.db.clone()
-    };
-    let store = Store::open(&url, SecretCipher::ephemeral()).await?;
-    store
-        .ensure_org(&Org {
-            id: ORG.into(),
-            name: "Bench".into(),
-            time_zone: "UTC".into(),
-        })
-        .await?;
+    let BenchEngine {
+        store,
+        engine,
+        _temp,
+        ..
+    } = open_engine(&config.db, &config.noop).await?;
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let workflow = format!("bench-{suffix}");
     let parked_workflow = format!("parked-{suffix}");
@@ -113,24 +106,6 @@ pub async fn run(config: &EngineBenchConfig) -> anyhow::Result<EngineBenchReport
         store.save_workflow(ORG, id, id, &doc, "bench").await?;
         store.set_workflow_status(ORG, id, "active").await?;
     }
-    let services = Arc::new(HostServices {
-        store: store.clone(),
-        http: OutboundHttp::new(NetworkPolicy::default())?,
-    });
-    let runtime = Arc::new(Runtime::new(RuntimeConfig::default(), services)?);
-    let registry = Arc::new(PluginRegistry::new());
-    let bytes = std::fs::read(&config.noop)
-        .with_context(|| format!("reading {} (run `make test-guests`)", config.noop.display()))?;
-    registry.insert(Arc::new(
-        runtime.load(&bytes, LoadOptions::default()).await?,
-    ));
-    let engine = Engine::new(
-        store.clone(),
-        runtime,
-        registry,
-        Arc::new(SystemClock),
-        EngineConfig::default(),
-    );
     let worker = engine.spawn_worker();
 
     // Throughput: start everything, wait until everything completed.
@@ -173,6 +148,59 @@ pub async fn run(config: &EngineBenchConfig) -> anyhow::Result<EngineBenchReport
         parked_rss_delta_mb: ((rss_after - rss_before) * 10.0).round() / 10.0,
         parked: config.parked,
         executions: config.executions,
+    })
+}
+
+/// A store, an engine with the no-op component loaded, and the temp dir of a SQLite file.
+pub(crate) struct BenchEngine {
+    pub store: Store,
+    pub engine: Engine,
+    pub runtime: Arc<Runtime>,
+    pub registry: Arc<PluginRegistry>,
+    pub _temp: tempfile::TempDir,
+}
+
+/// Opens `db` (`sqlite` for a fresh temp file, or a `postgres://` URL), seeds
+/// the bench org and loads the no-op component into a new engine.
+pub(crate) async fn open_engine(db: &str, noop: &std::path::Path) -> anyhow::Result<BenchEngine> {
+    let temp = tempfile::tempdir()?;
+    let url = if db == "sqlite" {
+        format!("sqlite://{}", temp.path().join("bench.db").display())
+    } else {
+        db.to_string()
+    };
+    let store = Store::open(&url, SecretCipher::ephemeral()).await?;
+    store
+        .ensure_org(&Org {
+            id: ORG.into(),
+            name: "Bench".into(),
+            time_zone: "UTC".into(),
+        })
+        .await?;
+    let services = Arc::new(HostServices {
+        store: store.clone(),
+        http: OutboundHttp::new(NetworkPolicy::default())?,
+    });
+    let runtime = Arc::new(Runtime::new(RuntimeConfig::default(), services)?);
+    let registry = Arc::new(PluginRegistry::new());
+    let bytes = std::fs::read(noop)
+        .with_context(|| format!("reading {} (run `make test-guests`)", noop.display()))?;
+    registry.insert(Arc::new(
+        runtime.load(&bytes, LoadOptions::default()).await?,
+    ));
+    let engine = Engine::new(
+        store.clone(),
+        runtime.clone(),
+        registry.clone(),
+        Arc::new(SystemClock),
+        EngineConfig::default(),
+    );
+    Ok(BenchEngine {
+        store,
+        engine,
+        runtime,
+        registry,
+        _temp: temp,
     })
 }
 

@@ -12,6 +12,28 @@ pub enum BenchCommand {
     Plugin(PluginBenchArgs),
     /// Workflow engine: executions per second, latency, memory of parked executions.
     Engine(EngineBenchArgs),
+    /// HTTP API: authenticated `POST .../execute` requests per second and latency.
+    Api(ApiBenchArgs),
+}
+
+/// Arguments of `atlas bench api`.
+#[derive(Debug, clap::Args)]
+pub struct ApiBenchArgs {
+    /// `sqlite` (a fresh temp file) or a `postgres://` URL.
+    #[arg(long, default_value = "sqlite")]
+    pub db: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The no-op test component.
+    #[arg(long, default_value = "target/test-components/test-noop.wasm")]
+    pub noop: PathBuf,
+    /// Concurrent client connections.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+    /// Seconds of measured load.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
 }
 
 /// Arguments of `atlas bench engine`.
@@ -81,6 +103,16 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
                 executions: args.executions,
                 latency_seconds: args.latency_seconds,
                 parked: args.parked,
+            })
+            .await?;
+            print(&report, args.json)?;
+        }
+        BenchCommand::Api(args) => {
+            let report = crate::bench::api::run(&crate::bench::api::ApiBenchConfig {
+                db: args.db,
+                noop: args.noop,
+                connections: args.connections,
+                seconds: args.seconds,
             })
             .await?;
             print(&report, args.json)?;

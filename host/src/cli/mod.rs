@@ -1,10 +1,12 @@
 //! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`,
 //! `atlas bench …`. Each subcommand lives in its own file.
 
+pub mod api_args;
 mod bench;
 mod plugin_build;
 mod plugin_run;
-mod serve;
+pub mod serve;
+mod token;
 mod worker;
 mod workflow;
 
@@ -35,6 +37,8 @@ enum Command {
     /// Inspect executions.
     #[command(subcommand)]
     Execution(ExecutionCommand),
+    /// Issue a JWT for a user of an org (signed with the server's secret).
+    Token(token::IssueArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Build and run action plugins locally.
@@ -123,6 +127,7 @@ pub fn main() -> ExitCode {
             Command::Execution(ExecutionCommand::Show(args)) => {
                 workflow::show_execution(args).await
             }
+            Command::Token(args) => token::run(args),
             Command::Migrate(args) => {
                 let store = args.open_store().await?;
                 println!("database migrated ({})", store.dialect());

@@ -24,6 +24,8 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub plugins: super::PluginArgs,
+    #[command(flatten)]
+    pub api: super::api_args::ApiArgs,
 }
 
 /// Starts the server and runs until Ctrl-C or SIGTERM.
@@ -53,16 +55,28 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     .await?;
     let worker = parts.engine.spawn_worker();
 
-    let app = router(AppState {
-        store,
-        runtime: parts.runtime,
-        registry: parts.registry,
-        engine: parts.engine,
-    });
+    let jwt = args.api.tokens.verifier(&args.db.data_dir)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
-    println!("Atlas Flow listening on http://{}", listener.local_addr()?);
+    let local = listener.local_addr()?;
+    if let Ok(token) = jwt.issue(
+        "demo-user",
+        DEMO_ORG_ID,
+        crate::api::auth::Role::Owner,
+        30 * 24 * 3600,
+    ) {
+        println!("demo token (owner of org `{DEMO_ORG_ID}`, valid 30 days):\n{token}");
+    }
+    let app = router(AppState::new(
+        store,
+        parts.runtime,
+        parts.registry,
+        parts.engine,
+        jwt,
+        args.api.settings(local),
+    ));
+    println!("Atlas Flow listening on http://{local} (API reference: http://{local}/api/v2/docs)");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -1,0 +1,228 @@
+//! Live views over Server-Sent Events: one execution's transitions, or all of
+//! one workflow's activity. Every persisted event carries its sequence number
+//! as the SSE `id`, so a client that reconnects with `Last-Event-ID` resumes
+//! exactly after the last event it saw. `step.started` is sent as it happens
+//! but not stored, so it has no id.
+//!
+//! Events are read from the database (the source of truth, also for events
+//! committed by other workers); the in-process broadcast only says when to
+//! read again, with a one-second poll for other processes.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::Deserialize;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use utoipa::IntoParams;
+
+use super::AppState;
+use super::auth::{Permission, Principal};
+use super::executions::load_execution;
+use super::json::{ApiPath, ApiQuery};
+use super::problem::Problem;
+use super::workflows::load;
+use crate::store::{EventRecord, NewEvent};
+
+/// Where to resume.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ResumeQuery {
+    /// Resume after this event id (the `Last-Event-ID` header takes precedence).
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+enum Scope {
+    Execution(String),
+    Workflow(String),
+}
+
+impl Scope {
+    fn matches(&self, event: &NewEvent) -> bool {
+        match self {
+            Self::Execution(id) => event.execution_id == *id,
+            Self::Workflow(id) => event.workflow_id == *id,
+        }
+    }
+}
+
+const PAGE: i64 = 500;
+const POLL: Duration = Duration::from_secs(1);
+
+fn resume_after(headers: &HeaderMap, query: &ResumeQuery) -> Result<i64, Problem> {
+    match headers.get("last-event-id") {
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|v| *v >= 0)
+            .ok_or_else(|| {
+                Problem::bad_request(
+                    "invalid-last-event-id",
+                    "Last-Event-ID must be the id of an event this stream sent",
+                )
+            }),
+        None => Ok(query.after.unwrap_or(0).max(0)),
+    }
+}
+
+fn sse_event(record: &EventRecord) -> Event {
+    Event::default()
+        .id(record.id.to_string())
+        .event(record.kind.clone())
+        .data(serde_json::to_string(record).unwrap_or_default())
+}
+
+fn started_event(event: &NewEvent) -> Event {
+    Event::default().event(event.kind.clone()).data(
+        serde_json::json!({
+            "workflow_id": event.workflow_id,
+            "execution_id": event.execution_id,
+            "node_id": event.node_id,
+            "kind": event.kind,
+            "detail": event.detail,
+            "at": event.at,
+        })
+        .to_string(),
+    )
+}
+
+async fn follow(
+    state: AppState,
+    org: String,
+    scope: Scope,
+    mut after: i64,
+    mut wake: broadcast::Receiver<NewEvent>,
+    tx: mpsc::Sender<Result<Event, Infallible>>,
+) {
+    loop {
+        let page = match &scope {
+            Scope::Execution(id) => state.store.execution_events(&org, id, after, PAGE).await,
+            Scope::Workflow(id) => state.store.workflow_events(&org, id, after, PAGE).await,
+        };
+        let Ok(page) = page else {
+            tokio::time::sleep(POLL).await;
+            continue;
+        };
+        for record in &page {
+            after = record.id;
+            if tx.send(Ok(sse_event(record))).await.is_err() {
+                return;
+            }
+        }
+        if page.len() as i64 == PAGE {
+            continue;
+        }
+        if let Scope::Execution(id) = &scope {
+            match state.store.execution(&org, id).await {
+                Ok(Some(e)) if e.status.is_finished() => {
+                    // Anything committed with the final status was read above
+                    // unless it landed in between: read once more, then end.
+                    if let Ok(rest) = state.store.execution_events(&org, id, after, PAGE).await {
+                        for record in &rest {
+                            if tx.send(Ok(sse_event(record))).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    return;
+                }
+                Ok(None) => return,
+                _ => {}
+            }
+        }
+        let deadline = tokio::time::sleep(POLL);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                _ = &mut deadline => break,
+                _ = tx.closed() => return,
+                received = wake.recv() => match received {
+                    Ok(event) if event.org_id == org && scope.matches(&event) => {
+                        if event.kind == "step.started" {
+                            if tx.send(Ok(started_event(&event))).await.is_err() {
+                                return;
+                            }
+                        } else {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => break,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        tokio::select! {
+                            _ = &mut deadline => break,
+                            _ = tx.closed() => return,
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn stream(
+    state: AppState,
+    org: String,
+    scope: Scope,
+    after: i64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let wake = state.engine.subscribe();
+    let (tx, rx) = mpsc::channel(256);
+    tokio::spawn(follow(state, org, scope, after, wake, tx));
+    Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Stream one execution's transitions (SSE); ends when the execution is over.
+///
+/// Roles: owner, admin, staff, viewer, reseller-admin.
+#[utoipa::path(get, path = "/api/v2/executions/{id}/stream", tag = "live",
+    params(("id" = String, Path, description = "Execution id"), ResumeQuery,
+           ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event")),
+    responses(
+        (status = 200, description = "An event stream: `id` is the event's sequence number, `event` its kind, `data` the event as JSON", content_type = "text/event-stream", body = String),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn execution(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<ResumeQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+    principal.require(Permission::ReadExecutions)?;
+    let after = resume_after(&headers, &query)?;
+    load_execution(&state, &principal, &id).await?;
+    Ok(stream(state, principal.org, Scope::Execution(id), after))
+}
+
+/// Stream the activity of every execution of one workflow (SSE).
+///
+/// Roles: owner, admin, staff, viewer, reseller-admin.
+#[utoipa::path(get, path = "/api/v2/workflows/{id}/stream", tag = "live",
+    params(("id" = String, Path, description = "Workflow id"), ResumeQuery,
+           ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event")),
+    responses(
+        (status = 200, description = "An event stream, as for one execution", content_type = "text/event-stream", body = String),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn workflow(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<ResumeQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+    principal.require(Permission::ReadExecutions)?;
+    let after = resume_after(&headers, &query)?;
+    load(&state, &principal, &id).await?;
+    Ok(stream(state, principal.org, Scope::Workflow(id), after))
+}

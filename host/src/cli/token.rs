@@ -1,0 +1,46 @@
+//! `atlas token`: issue a JWT for a user of an org with a role, signed with
+//! the server's HS256 secret (the one `atlas serve` uses).
+
+use std::process::ExitCode;
+
+use super::DatabaseArgs;
+use super::api_args::TokenArgs;
+use crate::api::auth::Role;
+
+/// Arguments of `atlas token`.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(flatten)]
+    pub tokens: TokenArgs,
+    /// The org the token is for.
+    #[arg(long, default_value = super::serve::DEMO_ORG_ID)]
+    pub org: String,
+    /// Role: owner, admin, staff, viewer, partner, reseller-admin, platform-admin.
+    #[arg(long, default_value = "owner", value_parser = parse_role)]
+    pub role: Role,
+    /// The user id (`sub`).
+    #[arg(long, default_value = "demo-user")]
+    pub sub: String,
+    /// Validity in hours.
+    #[arg(long, default_value_t = 24 * 30)]
+    pub hours: u64,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        format!(
+            "unknown role `{text}`; roles: {}",
+            Role::ALL.map(Role::as_str).join(", ")
+        )
+    })
+}
+
+/// Prints a token.
+pub fn run(args: IssueArgs) -> anyhow::Result<ExitCode> {
+    let verifier = args.tokens.verifier(&args.db.data_dir)?;
+    let token = verifier.issue(&args.sub, &args.org, args.role, args.hours * 3600)?;
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
