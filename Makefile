@@ -9,7 +9,7 @@ COMPONENTS   := target/components
 TEST_COMPONENTS := target/test-components
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run host plugins test-guests test lint fmt bench bench-plugin bench-engine clean-data
+.PHONY: run host plugins test-guests test lint fmt bench bench-plugin bench-engine bench-api clean-data
 
 ## Start the server on 127.0.0.1:8080 with the embedded database and the built-in actions.
 run: host plugins
@@ -51,7 +51,7 @@ fmt:
 	$(CARGO) fmt --all --manifest-path host/tests/guests/Cargo.toml
 
 ## Every benchmark, one JSON object each.
-bench: bench-plugin bench-engine
+bench: bench-plugin bench-engine bench-api
 
 bench-plugin: plugins test-guests
 	$(ATLAS) bench plugin --json
@@ -60,6 +60,11 @@ bench-plugin: plugins test-guests
 bench-engine: test-guests
 	$(ATLAS) bench engine --json
 	$(if $(BENCH_DATABASE_URL),$(ATLAS) bench engine --json --db $(BENCH_DATABASE_URL))
+
+## The HTTP API: authenticated trigger requests per second and latency (SQLite, and PostgreSQL when BENCH_DATABASE_URL is set).
+bench-api: test-guests
+	$(ATLAS) bench api --json
+	$(if $(BENCH_DATABASE_URL),$(ATLAS) bench api --json --db $(BENCH_DATABASE_URL))
 
 clean-data:
 	rm -rf data

@@ -145,8 +145,26 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
     assert_eq!(health["database"]["kind"], "sqlite");
     assert!(health["runtime"]["plugins_loaded"].as_u64().unwrap() >= 1);
 
+    // The catalog needs a token; `atlas token` signs one with the server's secret.
+    let unauthenticated = client
+        .get(format!("{base}/api/v2/catalog"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    let mut cmd = atlas();
+    cmd.args(["token", "--org", "demo", "--role", "viewer", "--data-dir"])
+        .arg(data.path());
+    let out = run(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let catalog: Value = client
         .get(format!("{base}/api/v2/catalog"))
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()
@@ -163,6 +181,7 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
 
     let missing = client
         .get(format!("{base}/api/v2/catalog/nope.nothing"))
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();
@@ -181,6 +200,13 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("loaded atlas.webhook.send@"), "{stdout}");
     assert!(stdout.contains("demo org `demo`"), "{stdout}");
+    let demo_token = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("demo token"))
+        .nth(1)
+        .expect("serve prints a demo token");
+    assert_eq!(demo_token.split('.').count(), 3, "{demo_token}");
+    assert!(data.path().join("jwt.secret").exists());
     assert!(data.path().join("atlas.db").exists());
     assert!(data.path().join("master.key").exists());
 }

@@ -27,6 +27,8 @@ pub enum DbGuard {
 /// An engine, its worker and clock.
 pub struct TestEngine {
     pub engine: Engine,
+    pub runtime: Arc<atlas::runtime::Runtime>,
+    pub registry: Arc<PluginRegistry>,
     pub clock: Arc<ManualClock>,
     pub store: Store,
     worker: Option<WorkerHandle>,
@@ -80,8 +82,8 @@ impl TestEngine {
         let clock = Arc::new(ManualClock::new(START_MS));
         let engine = Engine::new(
             store.clone(),
-            runtime,
-            registry,
+            runtime.clone(),
+            registry.clone(),
             clock.clone(),
             EngineConfig {
                 poll_interval: Duration::from_millis(20),
@@ -92,6 +94,8 @@ impl TestEngine {
         let worker = Some(engine.spawn_worker());
         Self {
             engine,
+            runtime,
+            registry,
             clock,
             store,
             worker,
