@@ -3,6 +3,7 @@
 //! this module owns one concept; every query is scoped to an org.
 
 mod audit;
+pub mod crm;
 mod events;
 mod executions;
 mod jobs;
