@@ -2,6 +2,7 @@
 //! `atlas bench …`. Each subcommand lives in its own file.
 
 mod bench;
+mod contact;
 mod plugin_build;
 mod plugin_run;
 mod serve;
@@ -35,6 +36,9 @@ enum Command {
     /// Inspect executions.
     #[command(subcommand)]
     Execution(ExecutionCommand),
+    /// See and seed the CRM's contacts.
+    #[command(subcommand)]
+    Contact(contact::ContactCommand),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Build and run action plugins locally.
@@ -123,6 +127,7 @@ pub fn main() -> ExitCode {
             Command::Execution(ExecutionCommand::Show(args)) => {
                 workflow::show_execution(args).await
             }
+            Command::Contact(cmd) => contact::run(cmd).await,
             Command::Migrate(args) => {
                 let store = args.open_store().await?;
                 println!("database migrated ({})", store.dialect());
