@@ -4,7 +4,8 @@
 //! - `class_no_show`: a booking still `booked` when its class has ended is
 //!   marked `no_show`; the conditional update (`WHERE status = 'booked'`) is
 //!   the claim, and the event is written in the same transaction.
-//! - `membership_expiring`: for each configured number of days N, an active
+//! - `membership_expiring`: for each configured number of days N (and each
+//!   `days_before` an active workflow's trigger asks for), an active
 //!   membership whose end is at most N days away; the event's dedupe key
 //!   (membership, end, N) makes a second insert a no-op.
 //! - `birthday`: on the contact's birthday in their own time zone (else the
@@ -26,7 +27,7 @@ use tokio::task::JoinHandle;
 
 use super::Crm;
 use super::events::{class_fields, event, membership_fields};
-use crate::graph::TriggerEvent;
+use crate::graph::{NodeKind, TriggerConfig, TriggerEvent};
 use crate::store::crm::Contact;
 
 const DAY_MS: i64 = 86_400_000;
@@ -35,7 +36,9 @@ const DAY_MS: i64 = 86_400_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SweeperConfig {
     /// Fire `membership_expiring` this many days before a membership ends;
-    /// one event per entry (`trigger.days_before` says which).
+    /// one event per entry (`trigger.days_before` says which). Over an
+    /// engine, the `days_before` of every active workflow's
+    /// `membership_expiring` trigger is added.
     pub expiring_days: Vec<u32>,
     /// Time between scans for time-based events.
     pub scan_interval: Duration,
@@ -168,10 +171,31 @@ impl Sweeper {
         Ok(emitted)
     }
 
+    /// The configured notice days plus those of the org's active workflows'
+    /// `membership_expiring` triggers (when the sweeper runs over an engine).
+    async fn notice_days(&self, org: &str) -> anyhow::Result<Vec<u32>> {
+        let mut days = self.config.expiring_days.clone();
+        if let Some(engine) = &self.crm.engine {
+            for (id, version) in self.crm.store.active_workflow_versions(org).await? {
+                let loaded = engine.inner.workflows.get(org, &id, version).await?;
+                for node in loaded.graph.trigger_nodes() {
+                    if let NodeKind::Trigger(TriggerConfig::MembershipExpiring { days_before }) =
+                        &node.kind
+                    {
+                        days.push(*days_before);
+                    }
+                }
+            }
+        }
+        days.sort_unstable();
+        days.dedup();
+        Ok(days)
+    }
+
     async fn expiring(&self, org: &str, now: i64) -> anyhow::Result<usize> {
         let store = &self.crm.store;
         let mut emitted = 0;
-        for &days in &self.config.expiring_days {
+        for days in self.notice_days(org).await? {
             let horizon = now + i64::from(days) * DAY_MS;
             for membership in store.crm_memberships_ending(org, now, horizon).await? {
                 let contact = store.crm_contact(org, &membership.contact_id).await?;
