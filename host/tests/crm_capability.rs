@@ -193,8 +193,8 @@ on_both_stores!(every_crm_call_works_on_the_runs_org, |db| async move {
     assert_eq!(updated["consent"]["sms"], true);
     assert_eq!(ok(&results[2]), &json!(true));
     assert_eq!(ok(&results[3]), &json!(false));
-    for i in 4..=6 {
-        ok(&results[i]);
+    for result in &results[4..=6] {
+        ok(result);
     }
     let note_id = ok(&results[7]).as_str().unwrap().to_string();
     let task_id = ok(&results[8]).as_str().unwrap().to_string();
@@ -270,8 +270,8 @@ on_both_stores!(every_crm_call_works_on_the_runs_org, |db| async move {
             ]),
         )
         .await;
-    for i in 0..2 {
-        ok(&results[i]);
+    for result in &results[0..2] {
+        ok(result);
     }
     assert_eq!(error_kind(&results[2]), "invalid");
     ok(&results[3]);
@@ -396,8 +396,8 @@ on_both_stores!(
         let preview = ok(&results[0]);
         assert_eq!(preview["first_name"], "Augusta");
         assert_eq!(preview["status"], "lapsed");
-        for i in 1..=6 {
-            ok(&results[i]);
+        for result in &results[1..=6] {
+            ok(result);
         }
         assert_eq!(error_kind(&results[7]), "not-found");
         assert_eq!(error_kind(&results[8]), "not-found");

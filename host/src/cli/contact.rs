@@ -17,7 +17,7 @@ use crate::store::Org;
 #[derive(Debug, clap::Subcommand)]
 pub enum ContactCommand {
     /// Create a contact (a lead fires `lead_created`).
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List contacts, newest first.
     List(ListArgs),
     /// Print a contact with its notes, bookings and memberships.
@@ -114,7 +114,7 @@ pub struct TagArgs {
 /// Runs one `atlas contact` command.
 pub async fn run(command: ContactCommand) -> anyhow::Result<ExitCode> {
     match command {
-        ContactCommand::Add(args) => add(args).await,
+        ContactCommand::Add(args) => add(*args).await,
         ContactCommand::List(args) => list(args).await,
         ContactCommand::Show(args) => show(args).await,
         ContactCommand::Tag(args) => tag(args).await,
