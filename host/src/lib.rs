@@ -5,6 +5,7 @@ pub mod api;
 pub mod bench;
 pub mod capabilities;
 pub mod cli;
+pub mod crm;
 pub mod engine;
 pub mod graph;
 pub mod runtime;

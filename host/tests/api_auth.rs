@@ -541,6 +541,20 @@ async fn postgres_row_level_security_hides_other_orgs_from_the_app_role() {
             .contains("row-level security")
     );
     drop(tx);
+    // Every table with an org_id column has the policy.
+    let unprotected: Vec<String> = sqlx::query_scalar(
+        "SELECT c.table_name::text FROM information_schema.columns c
+         WHERE c.table_schema = 'public' AND c.column_name = 'org_id'
+           AND NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = c.table_name AND p.policyname = 'tenant_isolation')",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        unprotected,
+        Vec::<String>::new(),
+        "tenant tables without row-level security"
+    );
     // The store's tenant reads run under the policy.
     let filter = atlas::store::WorkflowFilter {
         limit: 10,

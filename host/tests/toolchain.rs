@@ -98,6 +98,7 @@ fn rust_plugins_and_test_guests_build_into_action_components() {
             "host/tests/guests",
             &[
                 "test-bad-output",
+                "test-crm",
                 "test-hog",
                 "test-message",
                 "test-noop",

@@ -3,6 +3,7 @@
 
 pub mod api_args;
 mod bench;
+mod contact;
 mod plugin_build;
 mod plugin_run;
 pub mod serve;
@@ -39,6 +40,9 @@ enum Command {
     Execution(ExecutionCommand),
     /// Issue a JWT for a user of an org (signed with the server's secret).
     Token(token::IssueArgs),
+    /// See and seed the CRM's contacts.
+    #[command(subcommand)]
+    Contact(contact::ContactCommand),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Build and run action plugins locally.
@@ -128,6 +132,7 @@ pub fn main() -> ExitCode {
                 workflow::show_execution(args).await
             }
             Command::Token(args) => token::run(args),
+            Command::Contact(cmd) => contact::run(cmd).await,
             Command::Migrate(args) => {
                 let store = args.open_store().await?;
                 println!("database migrated ({})", store.dialect());

@@ -54,6 +54,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     )
     .await?;
     let worker = parts.engine.spawn_worker();
+    let sweeper = crate::crm::Sweeper::new(
+        crate::crm::Crm::with_engine(&parts.engine),
+        crate::crm::SweeperConfig::default(),
+    )
+    .spawn();
 
     let jwt = args.api.tokens.verifier(&args.db.data_dir)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -80,6 +85,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    sweeper.shutdown().await;
     worker.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

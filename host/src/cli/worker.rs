@@ -9,6 +9,7 @@ use anyhow::Context as _;
 
 use super::DatabaseArgs;
 use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
+use crate::crm::{Crm, Sweeper, SweeperConfig};
 use crate::engine::{Engine, EngineConfig, SystemClock};
 use crate::runtime::{PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::Store;
@@ -123,7 +124,9 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         parts.engine.store().dialect()
     );
     let worker = parts.engine.spawn_worker();
+    let sweeper = Sweeper::new(Crm::with_engine(&parts.engine), SweeperConfig::default()).spawn();
     super::serve::shutdown_signal().await;
+    sweeper.shutdown().await;
     worker.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -248,6 +248,8 @@ impl Runtime {
             request.grants,
             limits,
         );
+        store.data_mut().test_mode = request.context.test_mode;
+        store.data_mut().now_ms = i64::try_from(request.context.now_unix_ms).unwrap_or(i64::MAX);
         let context = request.context.to_wit();
         let started = Instant::now();
         let call = async {

@@ -86,6 +86,10 @@ pub struct RunState {
     pub(crate) log: RunLog,
     pub(crate) denials: Vec<Denial>,
     pub(crate) http_requests: u32,
+    /// A test run: capabilities must not change real data.
+    pub(crate) test_mode: bool,
+    /// The engine clock at the start of the attempt (ms).
+    pub(crate) now_ms: i64,
     wasi: Option<Box<WasiState>>,
 }
 
@@ -110,6 +114,8 @@ impl RunState {
             log: RunLog::default(),
             denials: Vec::new(),
             http_requests: 0,
+            test_mode: false,
+            now_ms: crate::store::now_ms(),
             wasi: None,
         }
     }

@@ -4,6 +4,7 @@
 
 mod api_keys;
 mod audit;
+pub mod crm;
 mod events;
 mod execution_list;
 mod executions;
