@@ -2,6 +2,7 @@
 //! PostgreSQL database per test, real compiled components, loopback servers.
 #![allow(dead_code)]
 
+pub mod actions;
 pub mod engine;
 pub mod recorder;
 
