@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
+use crate::capabilities::{AiConfig, HostServices, NetworkPolicy, OutboundHttp};
 use crate::engine::{Engine, EngineConfig, StartRequest, SystemClock};
 use crate::runtime::{LoadOptions, PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::{Org, SecretCipher, Store};
@@ -116,6 +116,7 @@ pub async fn run(config: &EngineBenchConfig) -> anyhow::Result<EngineBenchReport
     let services = Arc::new(HostServices {
         store: store.clone(),
         http: OutboundHttp::new(NetworkPolicy::default())?,
+        ai: AiConfig::default(),
     });
     let runtime = Arc::new(Runtime::new(RuntimeConfig::default(), services)?);
     let registry = Arc::new(PluginRegistry::new());

@@ -1,6 +1,7 @@
 //! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`,
 //! `atlas bench …`. Each subcommand lives in its own file.
 
+pub mod ai;
 mod bench;
 mod plugin_build;
 mod plugin_run;
@@ -43,6 +44,9 @@ enum Command {
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Set an org's language-model settings; report its token usage.
+    #[command(subcommand)]
+    Ai(ai::AiCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +87,9 @@ pub struct PluginArgs {
     /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
     #[arg(long = "allow-net", value_name = "CIDR")]
     pub allow_net: Vec<ipnet::IpNet>,
+    /// The language-model provider of the `ai` capability.
+    #[command(flatten)]
+    pub ai: ai::AiArgs,
 }
 
 impl DatabaseArgs {
@@ -131,6 +138,7 @@ pub fn main() -> ExitCode {
             Command::Plugin(PluginCommand::Build(args)) => plugin_build::run(args).await,
             Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(args).await,
             Command::Bench(cmd) => bench::run(cmd).await,
+            Command::Ai(cmd) => ai::run(cmd).await,
         }
     });
     match result {
