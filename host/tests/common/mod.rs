@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod engine;
+pub mod openai;
 pub mod recorder;
 
 use std::path::PathBuf;
