@@ -60,7 +60,7 @@ enum PluginCommand {
     /// Build a Rust crate (or workspace) or a Python app into action components.
     Build(plugin_build::BuildArgs),
     /// Run one action component once and report output, fuel, memory and time.
-    Run(plugin_run::RunArgs),
+    Run(Box<plugin_run::RunArgs>),
 }
 
 /// Where the data lives.
@@ -136,7 +136,7 @@ pub fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Plugin(PluginCommand::Build(args)) => plugin_build::run(args).await,
-            Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(args).await,
+            Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(*args).await,
             Command::Bench(cmd) => bench::run(cmd).await,
             Command::Ai(cmd) => ai::run(cmd).await,
         }
