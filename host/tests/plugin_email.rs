@@ -35,27 +35,34 @@ fn welcome(provider: Option<&str>) -> Value {
     input
 }
 
-async fn sendgrid(h: &ActionHarness, server: &Recorder) {
+/// A harness whose SendGrid install points at a loopback server answering `reply`.
+async fn with_sendgrid(reply: Reply) -> (ActionHarness, Recorder) {
+    let server = Recorder::start(reply).await;
+    let h = harness().await;
     h.secrets(&[
         ("sendgrid_api_key", "SG.test-key"),
         ("sendgrid_base_url", &server.url("")),
     ])
     .await;
+    (h, server)
 }
 
-async fn postmark(h: &ActionHarness, server: &Recorder) {
+/// A harness whose Postmark install points at a loopback server answering `reply`.
+async fn with_postmark(reply: Reply) -> (ActionHarness, Recorder) {
+    let server = Recorder::start(reply).await;
+    let h = harness().await;
     h.secrets(&[
         ("postmark_server_token", "pm-server-token"),
         ("postmark_base_url", &server.url("/")),
     ])
     .await;
+    (h, server)
 }
 
 #[tokio::test]
 async fn sendgrid_gets_a_v3_mail_send_and_its_message_id_comes_back() {
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(202, "").header("x-message-id", "sg-msg-42")).await;
-    sendgrid(&h, &server).await;
+    let (h, server) =
+        with_sendgrid(Reply::status(202, "").header("x-message-id", "sg-msg-42")).await;
     let report = h.run(welcome(Some("sendgrid")), ALL, false, None).await;
     let output = report.result.expect("sent");
     assert_eq!(output.outcome, "sent");
@@ -99,8 +106,7 @@ async fn sendgrid_gets_a_v3_mail_send_and_its_message_id_comes_back() {
 
 #[tokio::test]
 async fn postmark_is_used_when_only_its_token_is_set() {
-    let h = harness().await;
-    let server = Recorder::start(Reply::json(json!({
+    let (h, server) = with_postmark(Reply::json(json!({
         "To": "ada@example.com",
         "SubmittedAt": "2026-11-25T16:00:00.0000000-05:00",
         "MessageID": "0a129aee-e1cd-480d-b08d-4f48548ff48d",
@@ -108,7 +114,6 @@ async fn postmark_is_used_when_only_its_token_is_set() {
         "Message": "OK"
     })))
     .await;
-    postmark(&h, &server).await;
     let report = h.run(welcome(None), ALL, false, None).await;
     let output = report.result.expect("sent");
     assert_eq!(
@@ -152,13 +157,10 @@ async fn postmark_is_used_when_only_its_token_is_set() {
 
 #[tokio::test]
 async fn client_errors_are_fatal_with_the_providers_message() {
-    let h = harness().await;
-    let server = Recorder::scripted(vec![Reply::status(
+    let (h, _server) = with_sendgrid(Reply::status(
         400,
         r#"{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from","help":null}]}"#,
-    )])
-    .await;
-    sendgrid(&h, &server).await;
+    )).await;
     let report = h.run(welcome(Some("sendgrid")), ALL, false, None).await;
     assert_eq!(
         fatal_message(&report),
@@ -178,9 +180,7 @@ async fn client_errors_are_fatal_with_the_providers_message() {
             "Invalid 'To' address: 'ada@example'. (error code 300)",
         ),
     ] {
-        let h = harness().await;
-        let server = Recorder::start(Reply::status(status, body)).await;
-        postmark(&h, &server).await;
+        let (h, _server) = with_postmark(Reply::status(status, body)).await;
         let report = h.run(welcome(Some("postmark")), ALL, false, None).await;
         assert_eq!(
             fatal_message(&report),
@@ -191,13 +191,11 @@ async fn client_errors_are_fatal_with_the_providers_message() {
 
 #[tokio::test]
 async fn rate_limits_server_errors_and_timeouts_are_retryable() {
-    let h = harness().await;
-    let server = Recorder::start(
+    let (h, _server) = with_sendgrid(
         Reply::status(429, r#"{"errors":[{"message":"too many requests"}]}"#)
             .header("retry-after", "30"),
     )
     .await;
-    sendgrid(&h, &server).await;
     let report = h.run(welcome(Some("sendgrid")), ALL, false, None).await;
     assert_eq!(
         retryable(&report),
@@ -207,9 +205,7 @@ async fn rate_limits_server_errors_and_timeouts_are_retryable() {
         )
     );
 
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(503, "upstream connect error")).await;
-    postmark(&h, &server).await;
+    let (h, _server) = with_postmark(Reply::status(503, "upstream connect error")).await;
     let report = h.run(welcome(None), ALL, false, None).await;
     assert_eq!(
         retryable(&report),
@@ -220,9 +216,7 @@ async fn rate_limits_server_errors_and_timeouts_are_retryable() {
         )
     );
 
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(202, "").after(Duration::from_secs(3))).await;
-    sendgrid(&h, &server).await;
+    let (h, _server) = with_sendgrid(Reply::status(202, "").after(Duration::from_secs(3))).await;
     let mut input = welcome(Some("sendgrid"));
     input["timeout_ms"] = json!(200);
     let report = h.run(input, ALL, false, None).await;
@@ -250,9 +244,7 @@ async fn missing_secrets_are_named() {
 
 #[tokio::test]
 async fn a_provider_host_that_is_not_granted_is_never_contacted() {
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(202, "").header("x-message-id", "x")).await;
-    sendgrid(&h, &server).await;
+    let (h, server) = with_sendgrid(Reply::status(202, "").header("x-message-id", "x")).await;
     let report = h
         .run(
             welcome(Some("sendgrid")),
@@ -270,9 +262,7 @@ async fn a_provider_host_that_is_not_granted_is_never_contacted() {
 
 #[tokio::test]
 async fn a_contact_whose_consent_cannot_be_checked_gets_nothing() {
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(202, "").header("x-message-id", "x")).await;
-    sendgrid(&h, &server).await;
+    let (h, server) = with_sendgrid(Reply::status(202, "").header("x-message-id", "x")).await;
     let contact = Some(json!({ "id": "c_1", "first_name": "Ada" }));
 
     // This host has no CRM yet: it answers `unavailable`, which is retried.
@@ -302,9 +292,7 @@ async fn a_contact_whose_consent_cannot_be_checked_gets_nothing() {
 
 #[tokio::test]
 async fn test_mode_sends_nothing() {
-    let h = harness().await;
-    let server = Recorder::start(Reply::status(202, "").header("x-message-id", "x")).await;
-    sendgrid(&h, &server).await;
+    let (h, server) = with_sendgrid(Reply::status(202, "").header("x-message-id", "x")).await;
     let report = h
         .run(
             welcome(Some("sendgrid")),

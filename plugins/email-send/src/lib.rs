@@ -140,24 +140,20 @@ atlas_sdk::export_action!(SendEmail);
 
 #[cfg(test)]
 mod tests {
-    use atlas_sdk::bindings::atlas::workflow::types as wit;
     use serde_json::{Value, json};
 
     use super::*;
 
-    fn test_mode_context() -> wit::Context {
-        wit::Context {
-            org_id: "org".into(),
-            workflow_id: "wf".into(),
-            execution_id: "ex".into(),
-            step_id: "step".into(),
-            attempt: 1,
-            idempotency_key: "idem".into(),
+    fn test_mode_context() -> Context {
+        Context {
             test_mode: true,
-            now_unix_ms: 0,
-            trigger_json: "{}".into(),
             contact_json: Some(r#"{"id":"c_1"}"#.into()),
+            ..Context::default()
         }
+    }
+
+    fn input(value: Value) -> EmailInput {
+        serde_json::from_value(value).unwrap()
     }
 
     #[test]
@@ -178,19 +174,26 @@ mod tests {
 
     #[test]
     fn test_mode_checks_the_input_and_sends_nothing() {
-        let input = json!({"provider": "postmark", "from": "s@gym.example", "to": "a@example.com", "subject": "Hi", "text": "x"});
-        let output =
-            atlas_sdk::export::execute::<SendEmail>(test_mode_context(), input.to_string())
-                .unwrap_or_else(|error| panic!("{error}"));
-        let data: Value = serde_json::from_str(&output.data_json).unwrap();
+        let outcome = SendEmail::execute(
+            &test_mode_context(),
+            input(json!({"provider": "postmark", "from": "s@gym.example", "to": "a@example.com", "subject": "Hi", "text": "x"})),
+        )
+        .unwrap();
+        assert_eq!(outcome.name, "sent");
         assert_eq!(
-            data,
-            json!({"provider": "postmark", "message_id": null, "skipped": true})
+            outcome.output,
+            EmailOutput {
+                provider: Some("postmark".into()),
+                message_id: None,
+                skipped: true
+            }
         );
 
-        let input = json!({"from": "s@gym.example", "to": "a@example.com", "subject": "Hi"});
-        let error =
-            atlas_sdk::export::execute::<SendEmail>(test_mode_context(), input.to_string()).err();
-        assert!(matches!(error, Some(wit::ActionError::InvalidInput(_))));
+        let error = SendEmail::execute(
+            &test_mode_context(),
+            input(json!({"from": "s@gym.example", "to": "a@example.com", "subject": "Hi"})),
+        )
+        .unwrap_err();
+        assert!(matches!(error, ActionError::InvalidInput(_)), "{error}");
     }
 }

@@ -67,27 +67,10 @@ struct Reply {
 
 /// The message id of an accepted message, or why it was not accepted.
 pub fn message_id(response: &Response, now_unix_ms: u64) -> Result<String, SendError> {
-    let reply = response.json::<Reply>().ok();
-    if !response.is_success() {
-        let message = match &reply {
-            Some(Reply {
-                message: Some(message),
-                error_code,
-                ..
-            }) => match error_code {
-                Some(code) => format!("{message} (error code {code})"),
-                None => message.clone(),
-            },
-            _ => quoted_body(response),
-        };
-        return Err(SendError::from_response(
-            PROVIDER,
-            response,
-            now_unix_ms,
-            message,
-        ));
-    }
-    reply
+    SendError::check(PROVIDER, response, now_unix_ms, error_message)?;
+    response
+        .json::<Reply>()
+        .ok()
         .and_then(|reply| reply.message_id)
         .ok_or_else(|| SendError::UnexpectedReply {
             provider: PROVIDER,
@@ -99,18 +82,28 @@ pub fn message_id(response: &Response, now_unix_ms: u64) -> Result<String, SendE
         })
 }
 
+/// Postmark's `{"ErrorCode", "Message"}` as one line; the raw body otherwise.
+fn error_message(response: &Response) -> String {
+    match response.json::<Reply>() {
+        Ok(Reply {
+            message: Some(message),
+            error_code: Some(code),
+            ..
+        }) => format!("{message} (error code {code})"),
+        Ok(Reply {
+            message: Some(message),
+            ..
+        }) => message,
+        _ => quoted_body(response),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use provider_common::testing::response;
+
     use super::*;
     use crate::email::Address;
-
-    fn response(status: u16, body: &str) -> Response {
-        Response {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn builds_the_email_request() {
@@ -153,6 +146,7 @@ mod tests {
     fn reads_the_message_id() {
         let ok = response(
             200,
+            &[],
             r#"{"To":"ada@example.com","SubmittedAt":"2026-11-25T10:00:00Z","MessageID":"b7bc2f4a-e38e-4336-af7d-e6c392c2f817","ErrorCode":0,"Message":"OK"}"#,
         );
         assert_eq!(
@@ -160,7 +154,7 @@ mod tests {
             Ok("b7bc2f4a-e38e-4336-af7d-e6c392c2f817".into())
         );
         assert_eq!(
-            message_id(&response(200, "{}"), 0).unwrap_err().code(),
+            message_id(&response(200, &[], "{}"), 0).unwrap_err().code(),
             "unexpected_reply"
         );
     }
@@ -170,6 +164,7 @@ mod tests {
         let error = message_id(
             &response(
                 422,
+                &[],
                 r#"{"ErrorCode":300,"Message":"Invalid 'To' address: 'ada'."}"#,
             ),
             0,

@@ -67,14 +67,7 @@ fn body(email: &Email, idempotency_key: &str) -> Value {
 
 /// The message id of an accepted message, or why it was not accepted.
 pub fn message_id(response: &Response, now_unix_ms: u64) -> Result<String, SendError> {
-    if !response.is_success() {
-        return Err(SendError::from_response(
-            PROVIDER,
-            response,
-            now_unix_ms,
-            error_message(response),
-        ));
-    }
+    SendError::check(PROVIDER, response, now_unix_ms, error_message)?;
     response
         .header("x-message-id")
         .map(str::to_owned)
@@ -117,6 +110,8 @@ fn error_message(response: &Response) -> String {
 
 #[cfg(test)]
 mod tests {
+    use provider_common::testing::response;
+
     use super::*;
     use crate::email::Address;
 
@@ -133,17 +128,6 @@ mod tests {
             subject: "Welcome".into(),
             html: Some("<p>Hi</p>".into()),
             text: Some("Hi".into()),
-        }
-    }
-
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-        Response {
-            status,
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
         }
     }
 

@@ -9,5 +9,7 @@ pub mod install;
 pub mod retry_after;
 pub mod send_error;
 pub mod status;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use send_error::SendError;

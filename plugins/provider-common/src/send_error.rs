@@ -88,6 +88,26 @@ impl SendError {
         }
     }
 
+    /// `Ok` for a 2xx `response`; otherwise the error
+    /// [`from_response`](Self::from_response) gives, with the message that
+    /// `message` reads from the provider's error document.
+    pub fn check(
+        provider: &'static str,
+        response: &Response,
+        now_unix_ms: u64,
+        message: impl FnOnce(&Response) -> String,
+    ) -> Result<(), Self> {
+        if response.is_success() {
+            return Ok(());
+        }
+        Err(Self::from_response(
+            provider,
+            response,
+            now_unix_ms,
+            message(response),
+        ))
+    }
+
     /// The stable code: `no_consent`, `consent_unchecked`,
     /// `provider_rejected`, `provider_unavailable` or `unexpected_reply`.
     pub fn code(&self) -> &'static str {
@@ -165,23 +185,13 @@ impl From<SendError> for ActionError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn response(status: u16, headers: &[(&str, &str)]) -> Response {
-        Response {
-            status,
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-            body: Vec::new(),
-        }
-    }
+    use crate::testing::response;
 
     #[test]
     fn client_errors_are_rejections() {
         for status in [400, 401, 403, 404, 422] {
             let error =
-                SendError::from_response("Acme", &response(status, &[]), 0, "bad to".into());
+                SendError::from_response("Acme", &response(status, &[], ""), 0, "bad to".into());
             assert_eq!(error.code(), "provider_rejected");
             assert_eq!(
                 ActionError::from(error),
@@ -196,7 +206,7 @@ mod tests {
     fn transient_statuses_are_retryable_after_retry_after() {
         let error = SendError::from_response(
             "Acme",
-            &response(429, &[("Retry-After", "30")]),
+            &response(429, &[("Retry-After", "30")], ""),
             0,
             "slow down".into(),
         );
@@ -208,7 +218,7 @@ mod tests {
             )
         );
         for status in [408, 425, 500, 503] {
-            let error = SendError::from_response("Acme", &response(status, &[]), 0, "x".into());
+            let error = SendError::from_response("Acme", &response(status, &[], ""), 0, "x".into());
             assert!(matches!(
                 ActionError::from(error),
                 ActionError::Retryable {

@@ -51,17 +51,7 @@ pub fn quoted_body(response: &Response) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-        Response {
-            status,
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::testing::response;
 
     #[test]
     fn success_and_redirect_statuses_pass() {

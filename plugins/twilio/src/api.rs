@@ -34,14 +34,7 @@ pub struct Created {
 
 /// The created message, or why Twilio did not create it.
 pub fn created(response: &Response, now_unix_ms: u64) -> Result<Created, SendError> {
-    if !response.is_success() {
-        return Err(SendError::from_response(
-            PROVIDER,
-            response,
-            now_unix_ms,
-            error_message(response),
-        ));
-    }
+    SendError::check(PROVIDER, response, now_unix_ms, error_message)?;
     response
         .json::<Created>()
         .map_err(|error| SendError::UnexpectedReply {
@@ -79,16 +72,10 @@ fn error_message(response: &Response) -> String {
 
 #[cfg(test)]
 mod tests {
+    use provider_common::testing::response;
+
     use super::*;
     use crate::message::{Content, Sender};
-
-    fn response(status: u16, body: &str) -> Response {
-        Response {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn posts_the_form_with_basic_auth() {
@@ -121,6 +108,7 @@ mod tests {
     fn reads_the_created_message() {
         let ok = response(
             201,
+            &[],
             r#"{"sid":"SM1f0e8ae6ade43cb3c0ce4525424e404f","status":"queued","to":"+447700900123","error_code":null}"#,
         );
         assert_eq!(
@@ -131,7 +119,9 @@ mod tests {
             })
         );
         assert_eq!(
-            created(&response(201, "<html>"), 0).unwrap_err().code(),
+            created(&response(201, &[], "<html>"), 0)
+                .unwrap_err()
+                .code(),
             "unexpected_reply"
         );
     }
@@ -140,7 +130,7 @@ mod tests {
     fn quotes_twilio_errors() {
         let body = r#"{"code":21211,"message":"The 'To' number 123 is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}"#;
         assert_eq!(
-            created(&response(400, body), 0),
+            created(&response(400, &[], body), 0),
             Err(SendError::Rejected {
                 provider: PROVIDER,
                 status: 400,
@@ -149,7 +139,7 @@ mod tests {
                     .into()
             })
         );
-        let error = created(&response(503, "upstream down"), 0).unwrap_err();
+        let error = created(&response(503, &[], "upstream down"), 0).unwrap_err();
         assert_eq!(error.code(), "provider_unavailable");
     }
 }
