@@ -210,3 +210,201 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
     assert!(data.path().join("atlas.db").exists());
     assert!(data.path().join("master.key").exists());
 }
+
+/// `atlas plugin run` on a message action with its install secrets, the
+/// provider on loopback; returns the JSON report.
+async fn run_message_action(component: &str, input: Value, secrets: &[String]) -> Value {
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path(component))
+        .args(["--input", &input.to_string()])
+        .args(["--grant", "http:*", "--allow-loopback", "--json"]);
+    for secret in secrets {
+        cmd.args(["--secret", secret]);
+    }
+    json_report(cmd).await
+}
+
+/// Runs `cmd`, which must succeed, and parses its JSON report.
+async fn json_report(cmd: Command) -> Value {
+    let out = run(cmd).await;
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+#[tokio::test]
+async fn plugin_run_sends_an_email_with_secrets_and_grants() {
+    let server = Recorder::start(Reply::status(202, "").header("x-message-id", "sg-cli-1")).await;
+    let report = run_message_action(
+        "email-send",
+        json!({ "from": "studio@gym.example", "to": "ada@example.com", "subject": "Hi", "text": "Welcome" }),
+        &[
+            "sendgrid_api_key=SG.cli".into(),
+            format!("sendgrid_base_url={}", server.url("")),
+        ],
+    )
+    .await;
+    assert_eq!(report["result"]["ok"]["outcome"], "sent");
+    assert_eq!(report["result"]["ok"]["data"]["message_id"], "sg-cli-1");
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/v3/mail/send");
+    assert_eq!(r.header("authorization").as_deref(), Some("Bearer SG.cli"));
+}
+
+#[tokio::test]
+async fn plugin_run_sends_an_sms_with_secrets_and_grants() {
+    let server = Recorder::start(Reply {
+        status: 201,
+        ..Reply::json(json!({ "sid": "SMcli", "status": "queued" }))
+    })
+    .await;
+    let report = run_message_action(
+        "sms-send",
+        json!({ "to": "+447700900123", "from": "+15005550006", "body": "Hi" }),
+        &[
+            "twilio_account_sid=ACcli".into(),
+            "twilio_auth_token=tok".into(),
+            format!("twilio_base_url={}", server.url("")),
+        ],
+    )
+    .await;
+    assert_eq!(report["result"]["ok"]["data"]["sid"], "SMcli");
+    assert_eq!(
+        server.requests()[0].path,
+        "/2010-04-01/Accounts/ACcli/Messages.json"
+    );
+}
+
+#[tokio::test]
+async fn plugin_run_sends_a_whatsapp_template_with_secrets_and_grants() {
+    let server = Recorder::start(Reply {
+        status: 201,
+        ..Reply::json(json!({ "sid": "SMwa", "status": "accepted" }))
+    })
+    .await;
+    let report = run_message_action(
+        "whatsapp-send",
+        json!({ "to": "+447700900123", "messaging_service_sid": "MGcli", "content_sid": "HXcli", "content_variables": { "1": "Ada" } }),
+        &[
+            "twilio_account_sid=ACcli".into(),
+            "twilio_auth_token=tok".into(),
+            format!("twilio_base_url={}", server.url("")),
+        ],
+    )
+    .await;
+    assert_eq!(report["result"]["ok"]["data"]["status"], "accepted");
+    assert_eq!(
+        report["result"]["ok"]["data"]["to"],
+        "whatsapp:+447700900123"
+    );
+    let body = String::from_utf8_lossy(&server.requests()[0].body).into_owned();
+    assert!(body.contains("ContentSid=HXcli"), "{body}");
+}
+
+/// `atlas plugin run` on an AI action with the provider on loopback.
+async fn run_ai_action(component: &str, input: Value, server: &Recorder) -> Value {
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path(component))
+        .args(["--input", &input.to_string()])
+        .args(["--grant", "ai", "--allow-loopback", "--json"])
+        .args([
+            "--ai-base-url",
+            &server.url("/v1"),
+            "--ai-api-key",
+            "sk-cli",
+        ]);
+    json_report(cmd).await
+}
+
+#[tokio::test]
+async fn plugin_run_generates_a_message_with_the_ai_flags() {
+    let server = Recorder::start(common::openai::completion("Welcome aboard!", 30, 4)).await;
+    let report = run_ai_action(
+        "ai-generate-message",
+        json!({ "prompt": "Welcome a new member" }),
+        &server,
+    )
+    .await;
+    assert_eq!(report["result"]["ok"]["data"]["text"], "Welcome aboard!");
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/v1/chat/completions");
+    assert_eq!(r.header("authorization").as_deref(), Some("Bearer sk-cli"));
+}
+
+#[tokio::test]
+async fn plugin_run_detects_sentiment_with_the_ai_flags() {
+    let server = Recorder::start(common::openai::completion(
+        r#"{"label":"positive","confidence":0.9}"#,
+        30,
+        8,
+    ))
+    .await;
+    let report = run_ai_action(
+        "ai-sentiment",
+        json!({ "text": "Best gym in town!" }),
+        &server,
+    )
+    .await;
+    assert_eq!(report["result"]["ok"]["outcome"], "positive");
+
+    let mut cmd = atlas();
+    cmd.args(["plugin", "run"])
+        .arg(component_path("ai-sentiment"))
+        .args(["--input", r#"{"text":"ok"}"#, "--grant", "ai"])
+        .env_remove("ATLAS_AI_API_KEY");
+    let out = run(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("no language-model API key is configured"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn ai_set_and_usage_report_an_orgs_settings_and_tokens() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let mut cmd = atlas();
+    cmd.args(["ai", "set", "--data-dir", data_dir, "--org", "org-a"])
+        .args(["--model", "gpt-4o", "--monthly-token-budget", "5000"]);
+    let out = run(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("model gpt-4o"), "{stdout}");
+    assert!(stdout.contains("monthly budget 5000 tokens"), "{stdout}");
+
+    let mut cmd = atlas();
+    cmd.args(["ai", "set", "--data-dir", data_dir, "--org", "org-a"])
+        .args(["--base-url", "https://llm.example/v1"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs the org's own --api-key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut cmd = atlas();
+    cmd.args([
+        "ai",
+        "usage",
+        "--data-dir",
+        data_dir,
+        "--org",
+        "org-a",
+        "--json",
+    ]);
+    let out = run(cmd).await;
+    assert!(out.status.success());
+    let usage: Value = serde_json::from_slice(&out.stdout).expect("JSON usage");
+    assert_eq!(usage["monthly_token_budget"], 5000);
+    assert_eq!(usage["months"][0]["requests"], 0);
+    assert_eq!(usage["months"].as_array().unwrap().len(), 1);
+}

@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use atlas::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
+use atlas::capabilities::{AiConfig, HostServices, NetworkPolicy, OutboundHttp};
 use atlas::runtime::{CacheOutcome, LoadOptions, Runtime, RuntimeConfig};
 use common::{component_bytes, sqlite_store};
 
@@ -14,6 +14,7 @@ async fn runtime_with_cache(dir: &std::path::Path) -> (Runtime, tempfile::TempDi
     let services = Arc::new(HostServices {
         store,
         http: OutboundHttp::new(NetworkPolicy::default()).unwrap(),
+        ai: AiConfig::default(),
     });
     let rt = Runtime::new(
         RuntimeConfig {

@@ -93,7 +93,17 @@ fn is_atlas_import(name: &str) -> bool {
 #[test]
 fn rust_plugins_and_test_guests_build_into_action_components() {
     let projects: [(&str, &[&str]); 2] = [
-        ("plugins", &["webhook-send"]),
+        (
+            "plugins",
+            &[
+                "ai-generate-message",
+                "ai-sentiment",
+                "email-send",
+                "sms-send",
+                "webhook-send",
+                "whatsapp-send",
+            ],
+        ),
         (
             "host/tests/guests",
             &[

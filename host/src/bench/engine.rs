@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
+use crate::capabilities::{AiConfig, HostServices, NetworkPolicy, OutboundHttp};
 use crate::engine::{Engine, EngineConfig, StartRequest, SystemClock};
 use crate::runtime::{LoadOptions, PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::{Org, SecretCipher, Store};
@@ -180,6 +180,7 @@ pub(crate) async fn open_engine(db: &str, noop: &std::path::Path) -> anyhow::Res
     let services = Arc::new(HostServices {
         store: store.clone(),
         http: OutboundHttp::new(NetworkPolicy::default())?,
+        ai: AiConfig::default(),
     });
     let runtime = Arc::new(Runtime::new(RuntimeConfig::default(), services)?);
     let registry = Arc::new(PluginRegistry::new());

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Percentiles;
-use crate::capabilities::{Grants, HostServices, NetworkPolicy, OutboundHttp};
+use crate::capabilities::{AiConfig, Grants, HostServices, NetworkPolicy, OutboundHttp};
 use crate::runtime::{ActionContext, Capability, LoadOptions, RunRequest, Runtime, RuntimeConfig};
 use crate::store::{SecretCipher, Store};
 
@@ -65,6 +65,7 @@ async fn runtime_with(cache_dir: Option<PathBuf>) -> anyhow::Result<Runtime> {
     let services = Arc::new(HostServices {
         store,
         http: OutboundHttp::new(NetworkPolicy::allowing_loopback())?,
+        ai: AiConfig::default(),
     });
     Runtime::new(
         RuntimeConfig {

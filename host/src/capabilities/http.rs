@@ -52,6 +52,12 @@ impl OutboundHttp {
     pub fn policy(&self) -> &NetworkPolicy {
         &self.policy
     }
+
+    /// The guarded client, for host calls that are not a plugin's HTTP
+    /// (the language-model provider).
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
 }
 
 /// A DNS answer in which every address was refused by the network policy.

@@ -3,7 +3,7 @@
 //! check: a call the plugin did not request, or was not granted, is refused
 //! with `host-error::denied` and recorded as a [`Denial`]; it never panics.
 
-mod ai;
+pub mod ai;
 mod crm;
 pub mod grants;
 pub mod http;
@@ -15,6 +15,7 @@ mod types;
 
 use serde::{Deserialize, Serialize};
 
+pub use ai::AiConfig;
 pub use grants::{CrmAccess, Grants};
 pub use http::OutboundHttp;
 pub use network_policy::NetworkPolicy;
@@ -34,8 +35,10 @@ pub struct Denial {
 
 /// Shared services the capabilities use; one per process.
 pub struct HostServices {
-    /// Database for kv, secrets and audit.
+    /// Database for kv, secrets, audit and AI settings and usage.
     pub store: Store,
     /// Outbound HTTP client with the SSRF guard.
     pub http: OutboundHttp,
+    /// The host's language-model settings (orgs may override them).
+    pub ai: AiConfig,
 }

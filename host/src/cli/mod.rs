@@ -1,6 +1,7 @@
 //! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`,
 //! `atlas bench …`. Each subcommand lives in its own file.
 
+pub mod ai;
 pub mod api_args;
 mod bench;
 mod contact;
@@ -51,6 +52,9 @@ enum Command {
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Set an org's language-model settings; report its token usage.
+    #[command(subcommand)]
+    Ai(ai::AiCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +68,7 @@ enum PluginCommand {
     /// Build a Rust crate (or workspace) or a Python app into action components.
     Build(plugin_build::BuildArgs),
     /// Run one action component once and report output, fuel, memory and time.
-    Run(plugin_run::RunArgs),
+    Run(Box<plugin_run::RunArgs>),
 }
 
 /// Where the data lives.
@@ -91,6 +95,9 @@ pub struct PluginArgs {
     /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
     #[arg(long = "allow-net", value_name = "CIDR")]
     pub allow_net: Vec<ipnet::IpNet>,
+    /// The language-model provider of the `ai` capability.
+    #[command(flatten)]
+    pub ai: ai::AiArgs,
 }
 
 impl DatabaseArgs {
@@ -139,8 +146,9 @@ pub fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Plugin(PluginCommand::Build(args)) => plugin_build::run(args).await,
-            Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(args).await,
+            Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(*args).await,
             Command::Bench(cmd) => bench::run(cmd).await,
+            Command::Ai(cmd) => ai::run(cmd).await,
         }
     });
     match result {

@@ -57,6 +57,9 @@ pub struct RunArgs {
     /// Print the full report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The language-model provider of the `ai` capability.
+    #[command(flatten)]
+    pub ai: super::ai::AiArgs,
 }
 
 /// Runs the component and prints the report; exit code 1 when the run failed.
@@ -115,6 +118,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let services = Arc::new(HostServices {
         store: store.clone(),
         http: OutboundHttp::new(policy)?,
+        ai: args.ai.config(),
     });
     let runtime = Runtime::new(RuntimeConfig::default(), services)?;
     let plugin = runtime

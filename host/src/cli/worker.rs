@@ -55,6 +55,7 @@ pub async fn build_engine(
         http: OutboundHttp::new(NetworkPolicy {
             allow: plugins.allow_net.clone(),
         })?,
+        ai: plugins.ai.config(),
     });
     let runtime = Arc::new(Runtime::new(
         RuntimeConfig {

@@ -2,6 +2,7 @@
 //! one file in the data directory) and PostgreSQL (many workers). Each file in
 //! this module owns one concept; every query is scoped to an org.
 
+mod ai;
 mod api_keys;
 mod audit;
 pub mod crm;
@@ -31,6 +32,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use ai::{AiOrgSettings, AiUsage};
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{AuditEntry, AuditRecord};
 pub use events::EventRecord;

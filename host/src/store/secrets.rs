@@ -31,7 +31,7 @@ impl SecretCipher {
         Self::new(&key)
     }
 
-    fn seal(&self, aad: &[u8], plaintext: &[u8]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    pub(super) fn seal(&self, aad: &[u8], plaintext: &[u8]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
         let mut nonce = [0u8; 24];
         rand::rng().fill_bytes(&mut nonce);
         let ciphertext = self
@@ -47,7 +47,12 @@ impl SecretCipher {
         Ok((nonce.to_vec(), ciphertext))
     }
 
-    fn open(&self, aad: &[u8], nonce: &[u8], ciphertext: &[u8]) -> anyhow::Result<Vec<u8>> {
+    pub(super) fn open(
+        &self,
+        aad: &[u8],
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> anyhow::Result<Vec<u8>> {
         if nonce.len() != 24 {
             anyhow::bail!("stored secret has a malformed nonce");
         }

@@ -2,15 +2,17 @@
 //! PostgreSQL database per test, real compiled components, loopback servers.
 #![allow(dead_code)]
 
+pub mod actions;
 pub mod api;
 pub mod engine;
+pub mod openai;
 pub mod recorder;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use atlas::capabilities::{Grants, HostServices, NetworkPolicy, OutboundHttp};
+use atlas::capabilities::{AiConfig, Grants, HostServices, NetworkPolicy, OutboundHttp};
 use atlas::runtime::{
     ActionContext, Capability, LoadOptions, Plugin, RunLimits, RunRequest, Runtime, RuntimeConfig,
 };
@@ -130,9 +132,15 @@ pub async fn postgres_store() -> (Store, PgDatabase) {
 
 /// A runtime over `store` with the given network policy and no disk cache.
 pub fn runtime_over(store: Store, policy: NetworkPolicy) -> Runtime {
+    runtime_with_ai(store, policy, AiConfig::default())
+}
+
+/// A runtime over `store` whose `ai` capability uses the provider `ai`.
+pub fn runtime_with_ai(store: Store, policy: NetworkPolicy, ai: AiConfig) -> Runtime {
     let services = Arc::new(HostServices {
         store,
         http: OutboundHttp::new(policy).expect("http client"),
+        ai,
     });
     Runtime::new(RuntimeConfig::default(), services).expect("runtime")
 }

@@ -1,8 +1,7 @@
 //! Authentication headers, built from the plugin's secrets.
 
 use atlas_sdk::ActionError;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use provider_common::basic_auth::basic_auth;
 
 use crate::input::Auth;
 use crate::signature;
@@ -28,8 +27,7 @@ pub fn auth_headers(
             password_secret,
         } => {
             let password = secret(password_secret)?;
-            let credentials = STANDARD.encode(format!("{username}:{password}"));
-            vec![("Authorization".to_owned(), format!("Basic {credentials}"))]
+            vec![("Authorization".to_owned(), basic_auth(username, &password))]
         }
         Auth::Hmac {
             signing_secret,

@@ -2,16 +2,14 @@
 //! bearer, basic or HMAC-signed authentication, and reports the response.
 
 mod auth;
-mod host_failure;
 mod input;
 mod output;
 mod request;
 mod response;
-mod retry_after;
 mod signature;
-mod status;
 
 use atlas_sdk::{Action, ActionError, Capability, Category, Context, Manifest, Outcome, secrets};
+use provider_common::{host_failure, status};
 
 use crate::input::WebhookInput;
 use crate::output::WebhookOutput;

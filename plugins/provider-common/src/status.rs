@@ -8,44 +8,50 @@ use crate::retry_after::retry_after_ms;
 /// How many characters of the response body an error message quotes.
 const QUOTED_BODY_CHARS: usize = 500;
 
-/// Succeeds for 2xx and 3xx; 408, 425, 429 and 5xx are retryable (honouring
-/// `Retry-After`); any other status is fatal.
+/// Succeeds for 2xx and 3xx; any other status fails as [`failure`] says,
+/// with the message `HTTP <status>: <start of the body>`.
 pub fn check_status(response: &Response, now_unix_ms: u64) -> Result<(), ActionError> {
     let status = response.status;
     if (200..400).contains(&status) {
         return Ok(());
     }
     let message = format!("HTTP {status}: {}", quoted_body(response));
-    if matches!(status, 408 | 425 | 429 | 500..=599) {
-        let wait = response
-            .header("retry-after")
-            .and_then(|value| retry_after_ms(value, now_unix_ms));
-        return Err(match wait {
-            Some(ms) => ActionError::retryable_after(message, ms),
-            None => ActionError::retryable(message),
-        });
-    }
-    Err(ActionError::fatal(message))
+    Err(failure(response, now_unix_ms, message))
 }
 
-fn quoted_body(response: &Response) -> String {
+/// True for the statuses that say "try again later": 408, 425, 429 and 5xx.
+pub fn is_transient(status: u16) -> bool {
+    matches!(status, 408 | 425 | 429 | 500..=599)
+}
+
+/// The wait a response asks for in its `Retry-After` header, in milliseconds.
+pub fn requested_wait_ms(response: &Response, now_unix_ms: u64) -> Option<u64> {
+    response
+        .header("retry-after")
+        .and_then(|value| retry_after_ms(value, now_unix_ms))
+}
+
+/// The error for a failed `response`: retryable (honouring `Retry-After`) when
+/// the status [is transient](is_transient), fatal otherwise.
+pub fn failure(response: &Response, now_unix_ms: u64, message: String) -> ActionError {
+    if !is_transient(response.status) {
+        return ActionError::fatal(message);
+    }
+    match requested_wait_ms(response, now_unix_ms) {
+        Some(ms) => ActionError::retryable_after(message, ms),
+        None => ActionError::retryable(message),
+    }
+}
+
+/// The start of the response body as text, for error messages.
+pub fn quoted_body(response: &Response) -> String {
     response.text().chars().take(QUOTED_BODY_CHARS).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-        Response {
-            status,
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::testing::response;
 
     #[test]
     fn success_and_redirect_statuses_pass() {
