@@ -265,15 +265,22 @@ async fn a_contact_whose_consent_cannot_be_checked_gets_nothing() {
     let (h, server) = with_sendgrid(Reply::status(202, "").header("x-message-id", "x")).await;
     let contact = Some(json!({ "id": "c_1", "first_name": "Ada" }));
 
-    // This host has no CRM yet: it answers `unavailable`, which is retried.
+    // A contact the CRM does not know: nothing can be checked, nothing is sent.
     let report = h
         .run(welcome(Some("sendgrid")), ALL, false, contact.clone())
         .await;
-    let (message, _) = retryable(&report);
+    let message = fatal_message(&report);
     assert!(
         message.starts_with("consent_unchecked: could not check contact c_1's consent to email"),
         "{message}"
     );
+    assert!(message.contains("not-found"), "{message}");
+    // A known contact who consented to SMS only gets no email.
+    let sms_only = h.contact(false, true, false).await;
+    let report = h
+        .run(welcome(Some("sendgrid")), ALL, false, Some(sms_only))
+        .await;
+    assert!(fatal_message(&report).starts_with("no_consent"));
 
     // Without the crm grant the check is denied, which is final.
     let report = h

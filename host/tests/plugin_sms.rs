@@ -212,19 +212,32 @@ async fn missing_secrets_and_grants_stop_before_sending() {
 }
 
 #[tokio::test]
-async fn a_contact_whose_consent_cannot_be_checked_gets_nothing() {
+async fn consent_is_checked_in_the_crm_before_sending() {
     let server = Recorder::start(created("SM1", "queued")).await;
     let h = harness(Some(&server)).await;
-    // This host has no CRM yet: it answers `unavailable`, which is retried.
+    // A contact the CRM does not know: nothing can be checked, nothing is sent.
     let report = h
         .run(reminder(), ALL, false, Some(json!({ "id": "c_9" })))
         .await;
-    let (message, _) = retryable(&report);
+    let message = fatal_message(&report);
     assert!(
         message.starts_with("consent_unchecked: could not check contact c_9's consent to sms"),
         "{message}"
     );
+    assert!(message.contains("not-found"), "{message}");
+    // Consent to email only: no SMS.
+    let email_only = h.contact(true, false, false).await;
+    let report = h.run(reminder(), ALL, false, Some(email_only)).await;
+    let message = fatal_message(&report);
+    assert!(message.starts_with("no_consent"), "{message}");
     assert!(server.requests().is_empty());
+    let audit = h.store.audit_list(common::actions::ORG, 10).await.unwrap();
+    assert!(audit.iter().any(|e| e.entry.action == "crm.consent_refused"), "{audit:?}");
+    // Consent to SMS: sent.
+    let consenting = h.contact(false, true, false).await;
+    let report = h.run(reminder(), ALL, false, Some(consenting)).await;
+    assert!(report.result.is_ok(), "{:?}", report.result);
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]

@@ -159,11 +159,14 @@ async fn missing_secrets_grants_and_consent_stop_before_sending() {
     let report = h
         .run(template(), ALL, false, Some(json!({ "id": "c_3" })))
         .await;
-    let (message, _) = retryable(&report);
+    let message = fatal_message(&report);
     assert!(
         message.starts_with("consent_unchecked: could not check contact c_3's consent to whatsapp"),
         "{message}"
     );
+    let no_whatsapp = h.contact(true, true, false).await;
+    let report = h.run(template(), ALL, false, Some(no_whatsapp)).await;
+    assert!(fatal_message(&report).starts_with("no_consent"));
     assert!(server.requests().is_empty());
 }
 

@@ -15,10 +15,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::auth::{Permission, Principal};
@@ -35,6 +35,17 @@ use crate::store::{EventRecord, NewEvent};
 pub struct ResumeQuery {
     /// Resume after this event id (the `Last-Event-ID` header takes precedence).
     pub after: Option<i64>,
+}
+
+/// One Server-Sent Event as it appears on the wire.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamEvent {
+    /// The event's sequence number (absent for `step.started`, which is not stored).
+    pub id: Option<String>,
+    /// The kind: `execution.started`, `step.completed`, ...
+    pub event: String,
+    /// The event as JSON text: ids, node, kind, detail, time.
+    pub data: String,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +197,7 @@ fn stream(
     params(("id" = String, Path, description = "Execution id"), ResumeQuery,
            ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event")),
     responses(
-        (status = 200, description = "An event stream: `id` is the event's sequence number, `event` its kind, `data` the event as JSON", content_type = "text/event-stream", body = String),
+        (status = 200, description = "An event stream: `id` is the event's sequence number, `event` its kind, `data` the event as JSON", content_type = "text/event-stream", body = StreamEvent),
         (status = "4XX", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
@@ -210,7 +221,7 @@ pub async fn execution(
     params(("id" = String, Path, description = "Workflow id"), ResumeQuery,
            ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event")),
     responses(
-        (status = 200, description = "An event stream, as for one execution", content_type = "text/event-stream", body = String),
+        (status = 200, description = "An event stream, as for one execution", content_type = "text/event-stream", body = StreamEvent),
         (status = "4XX", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]

@@ -6,6 +6,7 @@ mod api_keys;
 mod audit;
 pub mod auth;
 mod catalog;
+mod contacts;
 pub mod cursor;
 mod documents;
 mod events;
@@ -162,6 +163,9 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(contacts::get, contacts::update))
+        .routes(routes!(contacts::tag))
         .routes(routes!(catalog::list))
         .routes(routes!(catalog::versions))
 }

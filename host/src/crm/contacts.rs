@@ -19,8 +19,8 @@ pub const MAX_NOTE_BYTES: usize = 64 << 10;
 pub const MAX_CUSTOM_FIELDS_BYTES: usize = 64 << 10;
 
 /// A contact to create.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct NewContact {
     /// First name.
     pub first_name: String,
@@ -75,8 +75,8 @@ impl Default for NewContact {
 }
 
 /// Fields to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct ContactPatch {
     /// First name.
     pub first_name: Option<String>,

@@ -59,6 +59,25 @@ impl ActionHarness {
         }
     }
 
+    /// Creates a CRM contact in the org with this consent; returns its snapshot.
+    pub async fn contact(&self, email: bool, sms: bool, whatsapp: bool) -> Value {
+        let crm = atlas::crm::Crm::detached(self.store.clone());
+        let contact = crm
+            .create_contact(
+                ORG,
+                atlas::crm::NewContact {
+                    first_name: "Ada".into(),
+                    status: "member".into(),
+                    consent: atlas::store::crm::Consent { email, sms, whatsapp },
+                    ..Default::default()
+                },
+                "test",
+            )
+            .await
+            .expect("creating a contact");
+        serde_json::json!({ "id": contact.id, "first_name": "Ada" })
+    }
+
     /// Runs the action once with `granted` capabilities (CLI words).
     pub async fn run(
         &self,

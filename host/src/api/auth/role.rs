@@ -45,11 +45,15 @@ pub enum Permission {
     ReadAudit,
     /// Read the action catalog.
     ReadCatalog,
+    /// List and read CRM contacts.
+    ReadContacts,
+    /// Create and change CRM contacts.
+    EditContacts,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Self::ReadWorkflows,
         Self::EditWorkflows,
         Self::DeleteWorkflows,
@@ -59,6 +63,8 @@ impl Permission {
         Self::ManageApiKeys,
         Self::ReadAudit,
         Self::ReadCatalog,
+        Self::ReadContacts,
+        Self::EditContacts,
     ];
 
     /// What it allows, in words.
@@ -73,6 +79,8 @@ impl Permission {
             Self::ManageApiKeys => "manage API keys",
             Self::ReadAudit => "read the audit log",
             Self::ReadCatalog => "read the action catalog",
+            Self::ReadContacts => "read contacts",
+            Self::EditContacts => "edit contacts",
         }
     }
 }
@@ -120,8 +128,13 @@ impl Role {
                     | ReadExecutions
                     | IngestEvents
                     | ReadCatalog
+                    | ReadContacts
+                    | EditContacts
             ),
-            Self::Viewer => matches!(permission, ReadWorkflows | ReadExecutions | ReadCatalog),
+            Self::Viewer => matches!(
+                permission,
+                ReadWorkflows | ReadExecutions | ReadCatalog | ReadContacts
+            ),
             Self::Partner | Self::PlatformAdmin => matches!(permission, ReadCatalog),
         }
     }

@@ -48,8 +48,8 @@ impl std::str::FromStr for Channel {
 }
 
 /// What the contact agreed to be messaged on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Consent {
     /// Email.
     pub email: bool,
@@ -71,7 +71,7 @@ impl Consent {
 }
 
 /// A contact as stored, with its tags.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     /// Id.
     pub id: String,
