@@ -232,7 +232,12 @@ async fn consent_is_checked_in_the_crm_before_sending() {
     assert!(message.starts_with("no_consent"), "{message}");
     assert!(server.requests().is_empty());
     let audit = h.store.audit_list(common::actions::ORG, 10).await.unwrap();
-    assert!(audit.iter().any(|e| e.entry.action == "crm.consent_refused"), "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.entry.action == "crm.consent_refused"),
+        "{audit:?}"
+    );
     // Consent to SMS: sent.
     let consenting = h.contact(false, true, false).await;
     let report = h.run(reminder(), ALL, false, Some(consenting)).await;

@@ -90,9 +90,13 @@ pub async fn list(
     principal.require(Permission::ReadContacts)?;
     let limit = cursor::page_size(query.limit, 50, 200)?;
     let offset = match query.cursor.as_deref().map(cursor::decode).transpose()? {
-        Some(text) => text.parse::<i64>().ok().filter(|o| *o >= 0).ok_or_else(|| {
-            Problem::bad_request("invalid-cursor", "the cursor is not one this API returned")
-        })?,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|o| *o >= 0)
+            .ok_or_else(|| {
+                Problem::bad_request("invalid-cursor", "the cursor is not one this API returned")
+            })?,
         None => 0,
     };
     let filter = ContactFilter {

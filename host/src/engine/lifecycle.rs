@@ -42,14 +42,14 @@ impl Engine {
         schedule: Option<AdvancedSchedule>,
     ) -> anyhow::Result<Option<String>> {
         let inner = &self.inner;
-        let record = inner
+        let (version, _) = inner
             .store
-            .workflow(&request.org_id, &request.workflow_id)
+            .workflow_head(&request.org_id, &request.workflow_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("workflow {} does not exist", request.workflow_id))?;
         let workflow = inner
             .workflows
-            .get(&request.org_id, &record.id, record.version)
+            .get(&request.org_id, &request.workflow_id, version)
             .await?;
         let contact_id = request
             .contact
@@ -64,7 +64,7 @@ impl Engine {
         {
             let last = inner
                 .store
-                .last_entry(&request.org_id, &record.id, contact)
+                .last_entry(&request.org_id, &request.workflow_id, contact)
                 .await?;
             let blocked = match (&workflow.graph.document().settings.reentry, last) {
                 (_, None) | (ReentryPolicy::Always, _) => false,
@@ -81,15 +81,15 @@ impl Engine {
             .graph
             .trigger_nodes()
             .next()
-            .ok_or_else(|| anyhow::anyhow!("workflow {} has no trigger", record.id))?
+            .ok_or_else(|| anyhow::anyhow!("workflow {} has no trigger", request.workflow_id))?
             .id
             .clone();
         let id = uuid::Uuid::now_v7().to_string();
         let execution = ExecutionRecord {
             id: id.clone(),
             org_id: request.org_id.clone(),
-            workflow_id: record.id.clone(),
-            workflow_version: record.version,
+            workflow_id: request.workflow_id.clone(),
+            workflow_version: version,
             contact_id: contact_id.clone(),
             status: ExecutionStatus::Running,
             test_mode: request.test_mode,
@@ -147,11 +147,11 @@ impl Engine {
             waits,
             events: vec![NewEvent {
                 org_id: request.org_id,
-                workflow_id: record.id,
+                workflow_id: request.workflow_id,
                 execution_id: id.clone(),
                 node_id: Some(trigger_node.clone()),
                 kind: "execution.started".into(),
-                detail: json!({ "version": record.version, "test_mode": request.test_mode, "contact_id": contact_id }),
+                detail: json!({ "version": version, "test_mode": request.test_mode, "contact_id": contact_id }),
                 at: now,
             }],
             advance_schedule: schedule,

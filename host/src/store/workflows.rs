@@ -309,6 +309,24 @@ impl Store {
         Ok(record)
     }
 
+    /// `(current version, status)` of a workflow, unless deleted, without
+    /// reading its document (the hot path of starting executions).
+    pub async fn workflow_head(
+        &self,
+        org: &str,
+        id: &str,
+    ) -> anyhow::Result<Option<(i64, String)>> {
+        let head = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT version, status FROM workflows WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
+        )
+        .bind(org)
+        .bind(id)
+        .fetch_optional(p)
+        .await
+        .and_then(|r| r.map(|r| Ok((r.try_get("version")?, r.try_get("status")?))).transpose()))?;
+        Ok(head)
+    }
+
     /// One saved version's document.
     pub async fn workflow_version(
         &self,

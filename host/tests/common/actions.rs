@@ -68,7 +68,11 @@ impl ActionHarness {
                 atlas::crm::NewContact {
                     first_name: "Ada".into(),
                     status: "member".into(),
-                    consent: atlas::store::crm::Consent { email, sms, whatsapp },
+                    consent: atlas::store::crm::Consent {
+                        email,
+                        sms,
+                        whatsapp,
+                    },
                     ..Default::default()
                 },
                 "test",
