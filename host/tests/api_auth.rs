@@ -678,3 +678,113 @@ on_both_stores!(the_audit_log_records_who_did_what, |db| async move {
     assert_eq!(rest.body["items"][0]["action"], "workflow.activated");
     api.stop().await;
 });
+
+#[test]
+fn rs256_tokens_from_another_issuer_verify_with_its_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("private.pem");
+    let public = dir.path().join("public.pem");
+    let openssl = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .status()
+            .expect("openssl");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-out",
+        private.to_str().unwrap(),
+    ]);
+    openssl(&[
+        "rsa",
+        "-in",
+        private.to_str().unwrap(),
+        "-pubout",
+        "-out",
+        public.to_str().unwrap(),
+    ]);
+    let verifier = atlas::api::auth::JwtVerifier::rs256(&std::fs::read(&public).unwrap())
+        .unwrap()
+        .with_issuer("https://id.example-gym.com")
+        .with_audience("atlas");
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(&private).unwrap()).unwrap();
+    let sign = |claims: Value| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+            &claims,
+            &key,
+        )
+        .unwrap()
+    };
+    let good = sign(
+        json!({ "sub": "u1", "org": ORG, "role": "staff", "exp": 9_999_999_999u64, "iss": "https://id.example-gym.com", "aud": "atlas" }),
+    );
+    let claims = verifier.verify(&good).unwrap();
+    assert_eq!(
+        (claims.sub.as_str(), claims.org.as_str(), claims.role),
+        ("u1", ORG, Role::Staff)
+    );
+    let wrong_issuer = sign(
+        json!({ "sub": "u1", "org": ORG, "role": "staff", "exp": 9_999_999_999u64, "iss": "https://evil.example", "aud": "atlas" }),
+    );
+    assert!(verifier.verify(&wrong_issuer).is_err());
+    let wrong_audience = sign(
+        json!({ "sub": "u1", "org": ORG, "role": "staff", "exp": 9_999_999_999u64, "iss": "https://id.example-gym.com", "aud": "other" }),
+    );
+    assert!(verifier.verify(&wrong_audience).is_err());
+    // A token signed with a shared secret is refused by an RS256 server.
+    let hs = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({ "sub": "u1", "org": ORG, "role": "owner", "exp": 9_999_999_999u64, "iss": "https://id.example-gym.com", "aud": "atlas" }),
+        &jsonwebtoken::EncodingKey::from_secret(b"0123456789012345678901234567890123"),
+    )
+    .unwrap();
+    assert!(verifier.verify(&hs).is_err());
+    assert!(
+        verifier.issue("u", ORG, Role::Owner, 60).is_err(),
+        "an RS256 server cannot mint tokens"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_its_deadline_gets_503() {
+    let settings = atlas::api::ApiSettings {
+        request_timeout: std::time::Duration::from_millis(300),
+        ..test_settings()
+    };
+    let api = TestApi::start_with(Db::Sqlite, settings).await;
+    // Another writer holds the database's write lock, so a save has to wait.
+    let atlas::store::Pool::Sqlite(pool) = api.env.store.pool() else {
+        unreachable!()
+    };
+    let mut blocker = pool.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO orgs (id, name, time_zone, created_at) VALUES ('blocker', 'b', 'UTC', 0)",
+    )
+    .execute(&mut *blocker)
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let reply = api
+        .post("/api/v2/workflows", &api.owner(), &noop_workflow("Slow"))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{:?}",
+        reply.body
+    );
+    assert_eq!(reply.problem_type(), "timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    blocker.rollback().await.unwrap();
+    let reply = api
+        .post("/api/v2/workflows", &api.owner(), &noop_workflow("Fast"))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    api.stop().await;
+}

@@ -71,6 +71,7 @@ impl JwtVerifier {
     /// Also require this audience.
     pub fn with_audience(mut self, audience: &str) -> Self {
         self.validation.set_audience(&[audience]);
+        self.validation.validate_aud = true;
         self
     }
 
