@@ -19,6 +19,10 @@ use sqlx::Row;
 
 const ORG: &str = "org-durable";
 
+/// These tests each load both cores; run them one at a time so timings
+/// measure the engine, not the other tests.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn engine_over(store: Store, worker_id: &str) -> Engine {
     let runtime = Arc::new(runtime_over(
         store.clone(),
@@ -176,6 +180,7 @@ fn webhook_flow(url: &str) -> (Value, Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_load_loses_nothing_and_reruns_with_the_same_key() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let db = PgDatabase::create().await;
     let store = Store::open(&db.url, SecretCipher::ephemeral())
         .await
@@ -283,6 +288,7 @@ async fn a_worker_killed_mid_load_loses_nothing_and_reruns_with_the_same_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workers_share_ten_thousand_executions_exactly_once() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let db = PgDatabase::create().await;
     let store = Store::open(&db.url, SecretCipher::ephemeral())
         .await
@@ -344,6 +350,7 @@ async fn three_workers_share_ten_thousand_executions_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_timers_survive_a_restart_and_fire_on_time() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let cipher = SecretCipher::new(&[9u8; 32]);
     let store = Store::open_in_dir(dir.path(), cipher.clone())
@@ -415,9 +422,6 @@ async fn ten_thousand_timers_survive_a_restart_and_fire_on_time() {
     let worst = *lateness.iter().max().unwrap();
     let early = *lateness.iter().min().unwrap();
     assert!(early >= 0, "a timer fired {}ms early", -early);
-    // The timers come due within moments of each other, so the last one waits
-    // for the ones before it: lateness is bounded by how fast the engine
-    // drains 10,000 executions on this machine, not by the timer mechanism.
-    assert!(worst <= 2_500, "a timer fired {worst} ms late");
+    assert!(worst <= 1_000, "a timer fired {worst} ms late");
     println!("timers: 10,000 fired after a restart, worst lateness {worst} ms");
 }
