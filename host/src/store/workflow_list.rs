@@ -135,7 +135,7 @@ impl Store {
         if workflows.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = (0..workflows.len())
+        let params = (0..workflows.len())
             .map(|i| format!("${}", i + 3))
             .collect::<Vec<_>>()
             .join(", ");
@@ -144,7 +144,7 @@ impl Store {
                     SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
                     SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
                     MAX(started_at) AS last_run_at
-             FROM executions WHERE org_id = $1 AND test_mode = $2 AND workflow_id IN ({placeholders})
+             FROM executions WHERE org_id = $1 AND test_mode = $2 AND workflow_id IN ({params})
              GROUP BY workflow_id"
         );
         let rows = with_pool!(&self.pool, p => {

@@ -22,7 +22,7 @@ const CONTACT_FIELDS: &[&str] = &[
 pub fn messages(input: &GenerateInput, contact: Option<&Value>) -> Vec<ChatMessage> {
     let mut system = format!(
         "You write messages that a fitness studio sends to its contacts. Write in a {} tone. \
-         Length: {}. {} Reply with the message text only: no subject line, no placeholders, \
+         Length: {}. {} Reply with the message text only: no subject line, no bracketed blanks to fill in, \
          no quotation marks around it.",
         tone_words(input.tone),
         length_words(input.length),

@@ -26,7 +26,7 @@ pub struct MessageInput {
     /// conversation outside the 24-hour session window.
     #[serde(default)]
     pub content_sid: Option<String>,
-    /// Values for the template's placeholders: `{"1": "Ada"}`.
+    /// Values for the template's numbered variables: `{"1": "Ada"}`.
     #[serde(default)]
     pub content_variables: BTreeMap<String, String>,
     /// URL Twilio calls with delivery status updates.
