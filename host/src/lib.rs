@@ -10,4 +10,5 @@ pub mod engine;
 pub mod graph;
 pub mod runtime;
 pub mod store;
+pub mod templates;
 pub mod toolchain;

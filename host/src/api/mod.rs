@@ -19,6 +19,7 @@ mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+mod templates;
 mod workflow_transfer;
 mod workflow_versions;
 mod workflows;
@@ -168,6 +169,9 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::tag))
         .routes(routes!(catalog::list))
         .routes(routes!(catalog::versions))
+        .routes(routes!(templates::list))
+        .routes(routes!(templates::get))
+        .routes(routes!(templates::create))
 }
 
 fn live_routes() -> OpenApiRouter<AppState> {

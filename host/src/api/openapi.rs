@@ -30,6 +30,7 @@ use super::AppState;
         (name = "live", description = "Server-Sent Events streams"),
         (name = "contacts", description = "The CRM's contacts"),
         (name = "catalog", description = "Installed actions and their schemas"),
+        (name = "templates", description = "Ready-made fitness workflows to start from"),
         (name = "api-keys", description = "Keys for server-to-server use"),
         (name = "audit", description = "Who did what, when"),
         (name = "system", description = "Health"),
