@@ -292,24 +292,24 @@ pub async fn inbound(
     } else {
         parse_body(&bytes)?
     };
-    let record = state
+    let (version, status) = state
         .store
-        .workflow(&org, &workflow_id)
+        .workflow_head(&org, &workflow_id)
         .await?
         .ok_or_else(unknown)?;
-    if record.status != "active" {
+    if status != "active" {
         return Err(Problem::conflict(
             "workflow-not-active",
             "the workflow behind this webhook is not active",
         ));
     }
-    let has_hook_trigger = crate::graph::parse_workflow(&record.document.to_string())
-        .map(|doc| {
-            doc.nodes
-                .iter()
-                .any(|n| matches!(&n.kind, NodeKind::Trigger(TriggerConfig::InboundWebhook {})))
-        })
-        .unwrap_or(false);
+    let workflow = state.engine.workflow(&org, &workflow_id, version).await?;
+    let has_hook_trigger = workflow
+        .graph
+        .document()
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.kind, NodeKind::Trigger(TriggerConfig::InboundWebhook {})));
     if !has_hook_trigger {
         return Err(Problem::conflict(
             "no-webhook-trigger",

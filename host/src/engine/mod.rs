@@ -32,6 +32,7 @@ pub use worker::WorkerHandle;
 use crate::runtime::{PluginRegistry, Runtime};
 use crate::store::{NewEvent, Store};
 use committer::Committer;
+pub use workflow_cache::LoadedWorkflow;
 use workflow_cache::WorkflowCache;
 
 /// Engine tuning.
@@ -132,6 +133,16 @@ impl Engine {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Workflow `id` at `version`, compiled once and cached (versions are immutable).
+    pub async fn workflow(
+        &self,
+        org: &str,
+        id: &str,
+        version: i64,
+    ) -> anyhow::Result<Arc<LoadedWorkflow>> {
+        self.inner.workflows.get(org, id, version).await
     }
 
     /// The engine's clock.
