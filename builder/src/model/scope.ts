@@ -69,12 +69,12 @@ export function dominators(doc: WorkflowDocument): Map<string, Set<string>> {
     changed = false;
     for (const id of reachable) {
       if (entrySet.has(id)) continue;
-      let meet: Set<string> | null = null;
+      let meet: string[] | null = null;
       for (const p of preds.get(id)!) {
         const pd = dom.get(p)!;
-        meet = meet === null ? new Set(pd) : new Set([...meet].filter((x) => pd.has(x)));
+        meet = meet === null ? [...pd] : meet.filter((x: string) => pd.has(x));
       }
-      const updated = new Set(meet ?? []);
+      const updated = new Set<string>(meet ?? []);
       updated.add(id);
       const old = dom.get(id)!;
       if (updated.size !== old.size || [...updated].some((x) => !old.has(x))) {
