@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, copyFragment, pasteFragment, removeNodes } from '../src/model/edit';
+import { connect, copyFragment, moveNodes, pasteFragment, removeNodes, setConfig } from '../src/model/edit';
 import { describeDuration, parseDuration } from '../src/model/duration';
 import { autoLayout } from '../src/model/layout';
 import { summarize } from '../src/model/kinds';
@@ -11,6 +11,14 @@ describe('document edits', () => {
     const fromTrue = doc.edges.filter((e) => e.source === 'check' && e.outcome === 'true');
     expect(fromTrue.map((e) => e.target)).toEqual(['orphan']);
     expect(connect(doc, 'orphan', 'next', 'orphan')).toBe(doc);
+  });
+
+  it('returns the same document for edits that change nothing', () => {
+    const doc = branchingDoc();
+    expect(setConfig(doc, 'wait', { duration: '1h' })).toBe(doc);
+    expect(setConfig(doc, 'wait', { duration: '2h' })).not.toBe(doc);
+    expect(moveNodes(doc, new Map([['lead', { x: 0.2, y: 0 }]]))).toBe(doc);
+    expect(moveNodes(doc, new Map([['lead', { x: 10, y: 0 }]])).nodes[0].position).toEqual({ x: 10, y: 0 });
   });
 
   it('removes a node with its edges', () => {

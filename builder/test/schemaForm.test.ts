@@ -37,13 +37,14 @@ describe('schema to form', () => {
 });
 
 describe('form to input', () => {
-  it('leaves out untouched optional fields but keeps required ones', () => {
-    const input = inputFromForm({ to: undefined, from: '', body: 'Hi {{contact.first_name}}', content_variables: {}, timeout_ms: 0 }, smsEntry.input_schema);
-    expect(input).toEqual({ to: '', body: 'Hi {{contact.first_name}}', timeout_ms: 0 });
+  it('leaves out empty fields, required ones too, and keeps zeros and false', () => {
+    const input = inputFromForm({ to: undefined, from: '', body: 'Hi {{contact.first_name}}', content_variables: {}, timeout_ms: 0, flag: false });
+    expect(input).toEqual({ body: 'Hi {{contact.first_name}}', timeout_ms: 0, flag: false });
   });
 
   it('keeps lists, even empty ones', () => {
-    expect(inputFromForm({ tags: [] }, { type: 'object' })).toEqual({ tags: [] });
+    expect(inputFromForm({ tags: [] })).toEqual({ tags: [] });
+    expect(inputFromForm(null)).toEqual({});
   });
 });
 

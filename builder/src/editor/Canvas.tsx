@@ -163,6 +163,7 @@ export function Canvas(props: Props) {
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         onlyRenderVisibleElements
+        onInit={() => performance.mark('atlas:canvas-ready')}
         proOptions={{ hideAttribution: true }}
         aria-label="Workflow canvas"
       >

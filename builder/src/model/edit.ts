@@ -7,13 +7,20 @@ export function addNode(doc: WorkflowDocument, node: WorkflowNode): WorkflowDocu
   return { ...doc, nodes: [...doc.nodes, node] };
 }
 
-/** Replaces a node's config. */
+/** Replaces a node's config; the same document when nothing changes. */
 export function setConfig(doc: WorkflowDocument, id: string, config: Record<string, unknown>): WorkflowDocument {
+  const node = doc.nodes.find((n) => n.id === id);
+  if (!node || JSON.stringify(node.config) === JSON.stringify(config)) return doc;
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, config } : n)) };
 }
 
-/** Moves nodes to new positions. */
+/** Moves nodes to new positions; the same document when none moves. */
 export function moveNodes(doc: WorkflowDocument, positions: Map<string, Position>): WorkflowDocument {
+  const moves = doc.nodes.some((n) => {
+    const p = positions.get(n.id);
+    return p && (Math.round(p.x) !== n.position.x || Math.round(p.y) !== n.position.y);
+  });
+  if (!moves) return doc;
   return {
     ...doc,
     nodes: doc.nodes.map((n) => {

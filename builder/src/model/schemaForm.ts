@@ -85,14 +85,15 @@ function blank(value: unknown): boolean {
   return typeof value === 'object' && Object.keys(value as object).length === 0;
 }
 
-/** The node's `input` from the form's data: untouched optional fields are left out. */
-export function inputFromForm(formData: unknown, schema: Schema): Record<string, unknown> {
+/**
+ * The node's `input` from the form's data: empty fields are left out, so a
+ * required one left empty is reported as missing by the server's validation.
+ */
+export function inputFromForm(formData: unknown): Record<string, unknown> {
   if (!formData || typeof formData !== 'object') return {};
-  const required = new Set((schema.required as string[] | undefined) ?? []);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(formData as Record<string, unknown>)) {
-    if (blank(value) && !required.has(key)) continue;
-    out[key] = value === undefined || value === null ? '' : value;
+    if (!blank(value)) out[key] = value;
   }
   return out;
 }

@@ -66,7 +66,7 @@ export function ActionSettings({ node, catalog, problems, update }: SettingsProp
         showErrorList={false}
         noHtml5Validate
         idPrefix={`in-${node.id}`}
-        onChange={(e) => update({ ...node.config, input: inputFromForm(e.formData, schema) })}
+        onChange={(e) => update({ ...node.config, input: inputFromForm(e.formData) })}
       />
       {entry.capability_descriptions.length > 0 && (
         <details className="capabilities">
