@@ -15,26 +15,28 @@ if (!URL || !TOKEN) throw new Error('run the browser tests through e2e/run.mjs (
 /** Starts Chromium with a fresh profile; returns it with a signed-in page. */
 export async function openBrowser({ width = 1440, height = 900 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'atlas-chromium-'));
-  const browser = await chromium.launch({
+  // A fresh --user-data-dir each time (Playwright passes it from `profile`).
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
+    viewport: { width, height },
+    acceptDownloads: true,
   });
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   await context.addInitScript((token) => window.localStorage.setItem('atlas.token', token), TOKEN);
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return {
-    browser,
+    context,
     page,
     errors,
     async close() {
-      await browser.close();
+      await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
