@@ -36,7 +36,7 @@ test('builds lead created → wait 10 minutes → SMS by drag and drop, and keep
   // Connect the outcomes by dragging handle to handle.
   await connect(page, 'trigger', 'next', 'wait_1');
   await connect(page, 'wait_1', 'next', 'sms_1');
-  await assert.doesNotReject(page.locator('.react-flow__edge').nth(1).waitFor());
+  await page.locator('.react-flow__edge').nth(1).waitFor({ state: 'attached' });
   assert.equal(await page.locator('.react-flow__edge').count(), 2);
 
   // Wait 10 minutes.

@@ -1,12 +1,11 @@
 /** The side panel: the selected node's settings (and its step in the run shown), or the workflow's settings. */
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import type { CatalogEntry, FieldError } from '../api/types';
 import { VariablesContext } from '../components/variables';
 import type { WorkflowDocument } from '../model/document';
 import { removeNodes, setConfig } from '../model/edit';
 import { actionEntry, kindInfo } from '../model/kinds';
 import { variablesAt } from '../model/scope';
-import { ActionSettings } from './settings/ActionSettings';
 import { AbSplitSettings, GoalSettings, GotoSettings, IfElseSettings, SwitchSettings } from './settings/BranchSettings';
 import { Connections } from './settings/Connections';
 import { TriggerSettings } from './settings/TriggerSettings';
@@ -15,6 +14,9 @@ import { DelaySettings, WaitForEventSettings, WaitUntilSettings } from './settin
 import { WorkflowSettings } from './settings/WorkflowSettings';
 import { StepDetail } from './StepDetail';
 import type { RunView } from './useRun';
+
+/** Action forms (and their JSON Schema library) load when an action is first opened. */
+const ActionSettings = lazy(() => import('./settings/ActionSettings').then((m) => ({ default: m.ActionSettings })));
 
 const SETTINGS: Record<string, (p: SettingsProps) => React.ReactNode> = {
   trigger: TriggerSettings,
@@ -77,7 +79,9 @@ export function SidePanel({ doc, catalog, problems, selected, run, readOnly, app
       <VariablesContext.Provider value={variables}>
         <fieldset className="settings" disabled={readOnly}>
           <legend className="visually-hidden">Step settings</legend>
-          <Settings node={node} doc={doc} catalog={catalog} problems={problems} update={(config) => apply((d) => setConfig(d, node.id, config), `config:${node.id}`)} />
+          <Suspense fallback={<p className="muted">Loading the form…</p>}>
+            <Settings node={node} doc={doc} catalog={catalog} problems={problems} update={(config) => apply((d) => setConfig(d, node.id, config), `config:${node.id}`)} />
+          </Suspense>
           <Connections node={node} doc={doc} catalog={catalog} apply={apply} />
         </fieldset>
       </VariablesContext.Provider>

@@ -45,6 +45,8 @@ export function useWorkflowDocument(api: ApiClient, initial: WorkflowView): Docu
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [saveError, setSaveError] = useState<string | null>(null);
   const [conflictVersion, setConflictVersion] = useState<number | null>(null);
+  /** Bumped after each save, so edits made while it was in flight are saved next. */
+  const [saves, setSaves] = useState(0);
   const saved = useRef<WorkflowDocument>(initial.document);
   const version = useRef(initial.version);
   const inFlight = useRef<Promise<void> | null>(null);
@@ -62,6 +64,7 @@ export function useWorkflowDocument(api: ApiClient, initial: WorkflowView): Docu
         setSaveError(null);
         setConflictVersion(null);
         setSaveState(latest.current === doc ? 'saved' : 'unsaved');
+        setSaves((n) => n + 1);
       } catch (e) {
         if (e instanceof ApiError && e.status === 409) {
           setConflictVersion(Number(e.problem.current_version ?? NaN));
@@ -86,11 +89,16 @@ export function useWorkflowDocument(api: ApiClient, initial: WorkflowView): Docu
   }, [put]);
 
   useEffect(() => {
-    if (history.present === saved.current || saveState === 'conflict') return;
+    if (saveState === 'conflict') return;
+    if (history.present === saved.current) {
+      // Undone back to what is saved: nothing to do.
+      if (saveState === 'unsaved') setSaveState('saved');
+      return;
+    }
     setSaveState((s) => (s === 'saving' ? s : 'unsaved'));
     const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [history.present, saveNow, saveState]);
+  }, [history.present, saveNow, saveState, saves]);
 
   const apply = useCallback((change: (doc: WorkflowDocument) => WorkflowDocument, mergeKey?: string) => {
     setHistory((h) => record(h, change(h.present), mergeKey));

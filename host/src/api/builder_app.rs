@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -90,6 +90,7 @@ fn is_api_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use axum::http::StatusCode;
+    use axum::response::Response;
     use axum::routing::get;
 
     use super::*;
