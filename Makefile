@@ -9,11 +9,11 @@ COMPONENTS   := target/components
 TEST_COMPONENTS := target/test-components
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run host plugins test-guests test lint fmt bench bench-plugin bench-engine bench-api clean-data
+.PHONY: run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api clean-data
 
-## Start the server on 127.0.0.1:8080 with the embedded database and the built-in actions.
-run: host plugins
-	$(ATLAS) serve --data-dir data --plugins-dir $(COMPONENTS)
+## Start the server on 127.0.0.1:8080 with the embedded database, the built-in actions and the visual builder at /.
+run: host plugins builder
+	$(ATLAS) serve --data-dir data --plugins-dir $(COMPONENTS) --builder-dir builder/dist
 
 ## Build the atlas binary.
 host:
@@ -31,11 +31,28 @@ plugins: $(HOST_DEP)
 test-guests: $(HOST_DEP)
 	$(ATLAS) plugin build host/tests/guests --out $(TEST_COMPONENTS) --target-dir $(GUEST_TARGET)
 
-## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, then lints.
+## The visual builder (builder/): npm packages when the lock file changed, a Vite build when a source changed.
+BUILDER_SOURCES := $(shell find builder/src -type f 2>/dev/null) builder/index.html builder/vite.config.ts builder/tsconfig.json builder/package.json
+builder: builder/dist/index.html
+
+builder/node_modules/.package-lock.json: builder/package-lock.json
+	cd builder && npm ci --no-audit --no-fund
+
+builder/dist/index.html: builder/node_modules/.package-lock.json $(BUILDER_SOURCES)
+	cd builder && npm run build
+
+## The builder's component tests (Vitest), then its browser suite (Playwright in Debian's
+## Chromium) against a real `atlas serve` with a temporary data directory.
+builder-test: builder $(HOST_DEP) plugins
+	cd builder && npm test
+	cd builder && node e2e/run.mjs
+
+## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, the builder's tests, then lints.
 test:
 	$(CARGO) test --workspace --no-run
 	$(MAKE) plugins test-guests HOST_BUILT=1
 	$(CARGO) test --workspace --no-fail-fast
+	$(MAKE) builder-test HOST_BUILT=1
 	$(MAKE) lint
 
 ## Formatting and clippy (warnings are errors), host and guest workspaces.

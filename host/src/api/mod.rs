@@ -5,6 +5,7 @@
 mod api_keys;
 mod audit;
 pub mod auth;
+mod builder_app;
 mod catalog;
 mod contacts;
 pub mod cursor;
@@ -41,6 +42,8 @@ use crate::store::Store;
 use auth::{Authenticator, JwtVerifier};
 use limits::{RateLimitSettings, RateLimits};
 use metrics::Metrics;
+
+pub use builder_app::BuilderApp;
 
 /// Limits and addresses of the API.
 #[derive(Debug, Clone)]
@@ -188,6 +191,11 @@ fn public_routes() -> OpenApiRouter<AppState> {
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    router_with_builder(state, None)
+}
+
+/// The application's routes, with the visual builder served at `/` when given.
+pub fn router_with_builder(state: AppState, builder: Option<BuilderApp>) -> Router {
     let deadline = || from_fn_with_state(state.clone(), limits::deadline);
     let authenticated = Router::from(authenticated_routes())
         .layer(deadline())
@@ -199,11 +207,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v2/docs", get(openapi::reference))
         .route("/metrics", get(metrics::metrics))
         .layer(deadline());
-    Router::new()
+    let routes = Router::new()
         .merge(authenticated)
         .merge(public)
-        .method_not_allowed_fallback(problem::method_not_allowed)
-        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed);
+    let routes = match builder {
+        Some(builder) => builder.serve(routes),
+        None => routes.fallback(problem::not_found),
+    };
+    routes
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .with_state(state)
 }

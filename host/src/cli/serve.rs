@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::DatabaseArgs;
-use crate::api::{AppState, router};
+use crate::api::{AppState, BuilderApp, router_with_builder};
 use crate::engine::EngineConfig;
 use crate::store::Org;
 
@@ -26,6 +26,9 @@ pub struct ServeArgs {
     pub plugins: super::PluginArgs,
     #[command(flatten)]
     pub api: super::api_args::ApiArgs,
+    /// The built visual builder, served at `/` (build it with `make builder`).
+    #[arg(long, env = "ATLAS_BUILDER_DIR", default_value = "builder/dist")]
+    pub builder_dir: std::path::PathBuf,
 }
 
 /// Starts the server and runs until Ctrl-C or SIGTERM.
@@ -73,14 +76,25 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     ) {
         println!("demo token (owner of org `{DEMO_ORG_ID}`, valid 30 days):\n{token}");
     }
-    let app = router(AppState::new(
-        store,
-        parts.runtime,
-        parts.registry,
-        parts.engine,
-        jwt,
-        args.api.settings(local),
-    ));
+    let builder = BuilderApp::locate(&args.builder_dir);
+    match &builder {
+        BuilderApp::Built(dir) => println!("visual builder: {} at http://{local}/", dir.display()),
+        BuilderApp::Missing(dir) => println!(
+            "visual builder: not built in {} (run `make builder`); the API works without it",
+            dir.display()
+        ),
+    }
+    let app = router_with_builder(
+        AppState::new(
+            store,
+            parts.runtime,
+            parts.registry,
+            parts.engine,
+            jwt,
+            args.api.settings(local),
+        ),
+        Some(builder),
+    );
     println!("Atlas Flow listening on http://{local} (API reference: http://{local}/api/v2/docs)");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -1,0 +1,105 @@
+// Shared by the browser tests: Debian's Chromium through playwright-core, the
+// server under test, and a few canvas gestures.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const URL = process.env.ATLAS_URL;
+export const TOKEN = process.env.ATLAS_TOKEN;
+export const ARTIFACTS = resolve(fileURLToPath(import.meta.url), '../../test-results');
+
+if (!URL || !TOKEN) throw new Error('run the browser tests through e2e/run.mjs (ATLAS_URL and ATLAS_TOKEN)');
+
+/** Starts Chromium with a fresh profile; returns it with a signed-in page. */
+export async function openBrowser({ width = 1440, height = 900 } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'atlas-chromium-'));
+  // A fresh --user-data-dir each time (Playwright passes it from `profile`).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width, height },
+    acceptDownloads: true,
+  });
+  await context.addInitScript((token) => window.localStorage.setItem('atlas.token', token), TOKEN);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls the API as the demo owner. */
+export async function api(method, path, body, headers = {}) {
+  const response = await fetch(`${URL}/api/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get('etag') };
+}
+
+/** Creates a workflow from a document and returns its id. */
+export async function createWorkflow(document) {
+  const { status, body } = await api('POST', '/workflows', document);
+  if (status !== 201) throw new Error(`creating a workflow answered ${status}: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** The canvas element of a node. */
+export function node(page, id) {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+/** Drags from one node's outcome handle to another node's input handle. */
+export async function connect(page, from, outcome, to) {
+  const source = await node(page, from).locator(`.react-flow__handle.source[data-handleid="${outcome}"]`).boundingBox();
+  const target = await node(page, to).locator('.react-flow__handle.target').boundingBox();
+  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Saves a full-page screenshot into the test artifacts. */
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the editor says every change is saved. */
+export async function waitSaved(page) {
+  await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
+}
+
+/** A small valid workflow: lead created → SMS → exit. */
+export function smsWorkflow(name) {
+  return {
+    name,
+    nodes: [
+      { id: 'lead', kind: 'trigger', position: { x: 0, y: 0 }, config: { event: 'lead_created' } },
+      {
+        id: 'welcome', kind: 'action', position: { x: 0, y: 160 },
+        config: { plugin: 'atlas.sms.send', version: '0.1.0', input: { to: '{{contact.phone}}', from: '+15005550006', body: 'Welcome, {{contact.first_name}}!' } },
+      },
+      { id: 'done', kind: 'exit', position: { x: 0, y: 320 }, config: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'lead', target: 'welcome', outcome: 'next' },
+      { id: 'e2', source: 'welcome', target: 'done', outcome: 'sent' },
+    ],
+  };
+}

@@ -1,0 +1,42 @@
+/** The app shell: sign-in, then the workflow list, an editor or analytics by route. */
+import { useMemo, useState } from 'react';
+import { ApiClient } from './api/client';
+import { match, usePath } from './router';
+import { SessionContext, storeToken, storedToken } from './session';
+import { SignIn } from './pages/SignIn';
+import { WorkflowList } from './pages/WorkflowList';
+import { EditorPage } from './editor/EditorPage';
+
+export function App() {
+  const [token, setToken] = useState<string | null>(storedToken);
+  const path = usePath();
+  const session = useMemo(
+    () =>
+      token
+        ? {
+            api: new ApiClient(token),
+            signOut: () => {
+              storeToken(null);
+              setToken(null);
+            },
+          }
+        : null,
+    [token],
+  );
+  if (!session) {
+    return (
+      <SignIn
+        onSignIn={(t) => {
+          storeToken(t);
+          setToken(t);
+        }}
+      />
+    );
+  }
+  const editor = match('/workflows/:id', path);
+  return (
+    <SessionContext.Provider value={session}>
+      {editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,98 @@
+/** Delay, wait-for-event and wait-until (business hours in the organisation's time zone, or a date). */
+import { TemplateInput } from '../../components/TemplateInput';
+import { DurationPicker, EventSelect, Field } from './Field';
+import type { SettingsProps } from './types';
+
+export function DelaySettings({ node, update }: SettingsProps) {
+  return <DurationPicker label="Wait for" value={String(node.config.duration ?? '1h')} onChange={(duration) => update({ duration })} />;
+}
+
+export function WaitForEventSettings({ node, update }: SettingsProps) {
+  const c = node.config as { event: string; timeout: string };
+  return (
+    <>
+      <Field label="Wait for this event">{(id) => <EventSelect id={id} contactOnly value={c.event} onChange={(event) => update({ ...c, event })} />}</Field>
+      <DurationPicker label="Give up after" value={c.timeout} onChange={(timeout) => update({ ...c, timeout })} />
+    </>
+  );
+}
+
+const DAYS: [string, string][] = [
+  ['mon', 'Monday'],
+  ['tue', 'Tuesday'],
+  ['wed', 'Wednesday'],
+  ['thu', 'Thursday'],
+  ['fri', 'Friday'],
+  ['sat', 'Saturday'],
+  ['sun', 'Sunday'],
+];
+
+type Windows = Record<string, [string, string][]>;
+
+export function WaitUntilSettings({ node, update }: SettingsProps) {
+  const c = node.config as { mode: string; windows?: Windows; holidays?: string[]; at?: string; offset?: string };
+  const windows: Windows = c.windows ?? {};
+  const setDay = (day: string, value: [string, string][]) => update({ ...c, windows: { ...windows, [day]: value } });
+  return (
+    <>
+      <Field label="Wait until">
+        {(id) => (
+          <select
+            id={id}
+            value={c.mode}
+            onChange={(e) =>
+              update(
+                e.target.value === 'datetime'
+                  ? { mode: 'datetime', at: '{{trigger.class_start}}' }
+                  : { mode: 'business_hours', windows: { mon: [['09:00', '17:00']] }, holidays: [] },
+              )
+            }
+          >
+            <option value="business_hours">The studio is open</option>
+            <option value="datetime">A date and time</option>
+          </select>
+        )}
+      </Field>
+      {c.mode === 'business_hours' ? (
+        <fieldset className="hours">
+          <legend>Opening hours (organisation time zone)</legend>
+          {DAYS.map(([day, name]) => {
+            const w = windows[day]?.[0];
+            return (
+              <div key={day} className="hours-row">
+                <label>
+                  <input type="checkbox" checked={!!w} onChange={(e) => setDay(day, e.target.checked ? [['09:00', '17:00']] : [])} />
+                  {name}
+                </label>
+                {w && (
+                  <>
+                    <input type="time" aria-label={`${name} opens`} value={w[0]} onChange={(e) => setDay(day, [[e.target.value, w[1]]])} />
+                    <input type="time" aria-label={`${name} closes`} value={w[1]} onChange={(e) => setDay(day, [[w[0], e.target.value]])} />
+                  </>
+                )}
+              </div>
+            );
+          })}
+          <Field label="Closed dates (YYYY-MM-DD, comma separated)">
+            {(id) => (
+              <input
+                id={id}
+                value={(c.holidays ?? []).join(', ')}
+                onChange={(e) => update({ ...c, holidays: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })}
+              />
+            )}
+          </Field>
+        </fieldset>
+      ) : (
+        <>
+          <Field label="Date and time (RFC 3339, or a variable)">
+            {(id) => <TemplateInput id={id} value={c.at ?? ''} onChange={(at) => update({ ...c, at })} />}
+          </Field>
+          <Field label="Shift (e.g. -2h)">
+            {(id) => <input id={id} value={c.offset ?? ''} onChange={(e) => update(e.target.value ? { ...c, offset: e.target.value } : { mode: c.mode, at: c.at })} />}
+          </Field>
+        </>
+      )}
+    </>
+  );
+}
