@@ -331,7 +331,7 @@ async fn contacts_join_and_leave_a_campaign() {
             .campaign_members(ORG, &world.campaign)
             .await
             .unwrap(),
-        [world.member.clone()]
+        std::slice::from_ref(&world.member)
     );
 
     let before = world.state().await;
