@@ -408,3 +408,73 @@ async fn ai_set_and_usage_report_an_orgs_settings_and_tokens() {
     assert_eq!(usage["months"][0]["requests"], 0);
     assert_eq!(usage["months"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn plugin_run_tags_a_contact_in_a_data_dirs_crm() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let plugins = common::repo_root().join("target/test-components");
+    let mut cmd = atlas();
+    cmd.args([
+        "contact",
+        "add",
+        "--first-name",
+        "Ada",
+        "--data-dir",
+        data_dir,
+    ])
+    .arg("--plugins-dir")
+    .arg(&plugins);
+    let out = run(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let contact: Value = serde_json::from_slice(&out.stdout).expect("JSON contact");
+    let id = contact["id"].as_str().unwrap().to_owned();
+
+    let tag = |data_dir: Option<&str>, extra: &[&str]| {
+        let mut cmd = atlas();
+        cmd.args(["plugin", "run"])
+            .arg(component_path("crm-add-tag"))
+            .args([
+                "--input",
+                r#"{"tag":"vip"}"#,
+                "--grant",
+                "crm:write",
+                "--json",
+            ])
+            .args([
+                "--context",
+                &json!({ "org_id": "demo", "contact": { "id": id } }).to_string(),
+            ])
+            .args(extra);
+        if let Some(data_dir) = data_dir {
+            cmd.args(["--data-dir", data_dir]);
+        }
+        cmd
+    };
+    let report = json_report(tag(Some(data_dir), &[])).await;
+    assert_eq!(report["result"]["ok"]["outcome"], "added");
+    assert_eq!(report["result"]["ok"]["data"]["contact_id"], json!(id));
+
+    let mut cmd = atlas();
+    cmd.args(["contact", "list", "--tag", "vip", "--data-dir", data_dir]);
+    let out = run(cmd).await;
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&id));
+
+    // Without a data dir the CRM is empty: the contact does not exist there.
+    let out = run(tag(None, &[])).await;
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["result"]["error"]["kind"], "fatal");
+    assert_eq!(
+        report["result"]["error"]["message"],
+        format!("contact `{id}` does not exist")
+    );
+    // --secret would overwrite the data dir's secrets.
+    let out = run(tag(Some(data_dir), &["--secret", "x=y"])).await;
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -7,6 +7,7 @@ use atlas::runtime::{ActionContext, RunError, RunReport, RunRequest, Runtime};
 use atlas::store::Store;
 use serde_json::Value;
 
+use super::crm_world::CrmWorld;
 use super::{grants, load, runtime};
 
 /// Org every run belongs to.
@@ -82,6 +83,11 @@ impl ActionHarness {
         serde_json::json!({ "id": contact.id, "first_name": "Ada" })
     }
 
+    /// The CRM objects the CRM, booking and campaign actions act on, in this store.
+    pub async fn world(&self) -> CrmWorld {
+        CrmWorld::create(&self.store).await
+    }
+
     /// Runs the action once with `granted` capabilities (CLI words).
     pub async fn run(
         &self,
@@ -90,7 +96,21 @@ impl ActionHarness {
         test_mode: bool,
         contact: Option<Value>,
     ) -> RunReport {
-        let plugin = load(&self.rt, self.component, None).await;
+        self.run_component(self.component, input, granted, test_mode, contact)
+            .await
+    }
+
+    /// Runs another built component once, over this harness's runtime and
+    /// store (an action that continues what the harness's action started).
+    pub async fn run_component(
+        &self,
+        component: &str,
+        input: Value,
+        granted: &[&str],
+        test_mode: bool,
+        contact: Option<Value>,
+    ) -> RunReport {
+        let plugin = load(&self.rt, component, None).await;
         let request = RunRequest {
             context: ActionContext {
                 org_id: ORG.into(),
@@ -112,6 +132,14 @@ pub fn fatal_message(report: &RunReport) -> String {
     match &report.result {
         Err(RunError::Fatal { message }) => message.clone(),
         other => panic!("expected a fatal error, got {other:?}"),
+    }
+}
+
+/// The message of an invalid-input error; panics on anything else.
+pub fn invalid_input_message(report: &RunReport) -> String {
+    match &report.result {
+        Err(RunError::InvalidInput { message }) => message.clone(),
+        other => panic!("expected an invalid-input error, got {other:?}"),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod crm_world;
 pub mod engine;
 pub mod openai;
 pub mod recorder;
