@@ -120,6 +120,22 @@ export interface LiveEvent {
   at: number;
 }
 
+/** An action a template runs, at its pinned version. */
+export interface RequiredAction {
+  plugin: string;
+  version: string;
+}
+
+/** A setting to review before creating a workflow from a template. */
+export interface ReviewSetting {
+  key: string;
+  label: string;
+  /** Nodes whose fields the value fills. */
+  nodes: string[];
+  /** The template's own value (text). */
+  default: unknown;
+}
+
 /** One template of the gallery. */
 export interface TemplateSummary {
   id: string;
@@ -127,8 +143,15 @@ export interface TemplateSummary {
   name: string;
   description: string;
   category: string;
+  /** The event that starts it, such as `class_no_show`. */
   trigger: string;
-  actions: string[];
-  missing_actions: string[];
-  review: { key: string; label: string; nodes: string[]; default: string }[];
+  actions: RequiredAction[];
+  /** Actions not loaded on this server at the pinned version. */
+  missing_actions: RequiredAction[];
+  review: ReviewSetting[];
+}
+
+/** A template with the workflow document a new workflow starts from. */
+export interface TemplateDetail extends TemplateSummary {
+  workflow: WorkflowDocument;
 }
