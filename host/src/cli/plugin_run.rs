@@ -42,6 +42,14 @@ pub struct RunArgs {
     /// Context fields as JSON (org_id, step_id, attempt, trigger, contact, ...).
     #[arg(long)]
     pub context: Option<String>,
+    /// Run against the store in this data directory: its CRM (contacts from
+    /// `atlas contact`), secrets and AI settings, for the context's `org_id`
+    /// (`local` unless --context sets it; `atlas contact` uses `demo`).
+    /// Without it the run gets an empty in-memory store. CRM changes are
+    /// real unless --test-mode is given; --secret is refused, as it would
+    /// overwrite the secrets stored there.
+    #[arg(long, conflicts_with = "secrets")]
+    pub data_dir: Option<PathBuf>,
     /// Run in test mode: the action must not send anything.
     #[arg(long)]
     pub test_mode: bool,
@@ -114,7 +122,17 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ..defaults
     };
 
-    let store = Store::open("sqlite::memory:", SecretCipher::ephemeral()).await?;
+    let store = match &args.data_dir {
+        Some(data_dir) => {
+            super::DatabaseArgs {
+                data_dir: data_dir.clone(),
+                database_url: None,
+            }
+            .open_store()
+            .await?
+        }
+        None => Store::open("sqlite::memory:", SecretCipher::ephemeral()).await?,
+    };
     let services = Arc::new(HostServices {
         store: store.clone(),
         http: OutboundHttp::new(policy)?,
