@@ -6,6 +6,7 @@ import { SessionContext, storeToken, storedToken } from './session';
 import { SignIn } from './pages/SignIn';
 import { WorkflowList } from './pages/WorkflowList';
 import { EditorPage } from './editor/EditorPage';
+import { AnalyticsPage } from './pages/AnalyticsPage';
 
 export function App() {
   const [token, setToken] = useState<string | null>(storedToken);
@@ -33,10 +34,11 @@ export function App() {
       />
     );
   }
+  const analytics = match('/workflows/:id/analytics', path);
   const editor = match('/workflows/:id', path);
   return (
     <SessionContext.Provider value={session}>
-      {editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
+      {analytics ? <AnalyticsPage key={analytics.id} id={analytics.id} /> : editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
     </SessionContext.Provider>
   );
 }

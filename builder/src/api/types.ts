@@ -120,6 +120,22 @@ export interface LiveEvent {
   at: number;
 }
 
+/** An action a template runs, at its pinned version. */
+export interface RequiredAction {
+  plugin: string;
+  version: string;
+}
+
+/** A setting to review before creating a workflow from a template. */
+export interface ReviewSetting {
+  key: string;
+  label: string;
+  /** Nodes whose fields the value fills. */
+  nodes: string[];
+  /** The template's own value (text). */
+  default: unknown;
+}
+
 /** One template of the gallery. */
 export interface TemplateSummary {
   id: string;
@@ -127,8 +143,98 @@ export interface TemplateSummary {
   name: string;
   description: string;
   category: string;
+  /** The event that starts it, such as `class_no_show`. */
   trigger: string;
-  actions: string[];
-  missing_actions: string[];
-  review: { key: string; label: string; nodes: string[]; default: string }[];
+  actions: RequiredAction[];
+  /** Actions not loaded on this server at the pinned version. */
+  missing_actions: RequiredAction[];
+  review: ReviewSetting[];
+}
+
+/** A template with the workflow document a new workflow starts from. */
+export interface TemplateDetail extends TemplateSummary {
+  workflow: WorkflowDocument;
+}
+
+/** Run times of a node's actions, or times to a goal (log-scale histogram quantiles). */
+export interface DurationStats {
+  samples: number;
+  p50_ms: number;
+  p95_ms: number;
+}
+
+/** Executions of a workflow in an analytics range. */
+export interface ExecutionTotals {
+  entered: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Parked now (delay, wait, retry back-off or quiet hours), whatever the range. */
+  waiting_now: number;
+  /** completed / (completed + failed); null when neither happened. */
+  success_rate: number | null;
+}
+
+/** One node's figures in an analytics range. */
+export interface NodeAnalytics {
+  node_id: string;
+  entered: number;
+  completed: number;
+  failed: number;
+  skipped: number;
+  retried: number;
+  waiting_now: number;
+  success_rate: number | null;
+  duration: DurationStats | null;
+  fuel: { runs: number; total: number; average: number } | null;
+}
+
+/** One bucket of the analytics series. */
+export interface SeriesPoint {
+  start: number;
+  entered: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  goals_reached: number;
+}
+
+/** Why action attempts failed, as the analytics group them. */
+export type ErrorCategory = 'provider_rejected' | 'provider_unavailable' | 'rate_limited' | 'sandbox_limit' | 'permission_denied' | 'invalid_input' | 'other';
+
+/** Failed attempts of one category, with counts by node and the latest examples. */
+export interface ErrorGroup {
+  category: ErrorCategory;
+  count: number;
+  nodes: { node_id: string; count: number }[];
+  examples: { execution_id: string; node_id: string; error_kind: string; message: string; at: number }[];
+}
+
+/** An A/B split's variants and their comparisons with the first. */
+export interface AbTest {
+  node_id: string;
+  variants: { variant: string; entered: number; reached_goal: number; conversion_rate: number | null }[];
+  comparisons: { control: string; variant: string; difference: number; z: number | null; p_value: number | null; significant: boolean }[];
+}
+
+/** A goal node's results. */
+export interface GoalAnalytics {
+  node_id: string;
+  reached: number;
+  conversion_rate: number | null;
+  time_to_goal: DurationStats | null;
+}
+
+/** `GET /workflows/{id}/analytics`. */
+export interface WorkflowAnalytics {
+  workflow_id: string;
+  from: number;
+  to: number;
+  bucket: 'hour' | 'day';
+  executions: ExecutionTotals;
+  nodes: NodeAnalytics[];
+  series: SeriesPoint[];
+  errors: ErrorGroup[];
+  ab_tests: AbTest[];
+  goals: GoalAnalytics[];
 }

@@ -12,7 +12,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import type { CatalogEntry, FieldError } from '../api/types';
+import type { CatalogEntry, FieldError, NodeAnalytics } from '../api/types';
 import type { Position, WorkflowDocument } from '../model/document';
 import { connect, moveNodes } from '../model/edit';
 import { actionEntry, kindInfo, outcomesOf, shortName, summarize } from '../model/kinds';
@@ -29,6 +29,8 @@ interface Props {
   catalog: CatalogEntry[];
   problems: FieldError[];
   run: RunView | null;
+  /** Analytics figures by node id, shown on each node when given. */
+  stats?: Map<string, NodeAnalytics> | null;
   selectedNodes: Set<string>;
   selectedEdges: Set<string>;
   readOnly: boolean;
@@ -38,7 +40,7 @@ interface Props {
 }
 
 export function Canvas(props: Props) {
-  const { doc, catalog, problems, run, selectedNodes, selectedEdges, readOnly, onSelect, apply, onDropItem } = props;
+  const { doc, catalog, problems, run, stats, selectedNodes, selectedEdges, readOnly, onSelect, apply, onDropItem } = props;
   const flow = useReactFlow();
   const [nodes, setNodes] = useState<NodeCardNode[]>([]);
 
@@ -66,11 +68,12 @@ export function Canvas(props: Props) {
             outcomes: outcomesOf(n, catalog),
             problems: byNode.get(n.id) ?? [],
             run: run?.nodes.get(n.id),
+            stats: stats?.get(n.id),
           },
         };
       });
     });
-  }, [doc, catalog, problems, run, selectedNodes, readOnly]);
+  }, [doc, catalog, problems, run, stats, selectedNodes, readOnly]);
 
   const edges: Edge[] = useMemo(
     () =>

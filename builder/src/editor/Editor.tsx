@@ -2,7 +2,8 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { ApiError } from '../api/client';
-import type { CatalogEntry, WorkflowView } from '../api/types';
+import type { CatalogEntry, NodeAnalytics, WorkflowAnalytics, WorkflowView } from '../api/types';
+import { rangeQuery, statsByNode } from '../model/analytics';
 import type { Position, WorkflowDocument } from '../model/document';
 import { addNode, connect, copyFragment, moveNodes, pasteFragment, removeEdges, removeNodes, type Fragment } from '../model/edit';
 import { outcomesOf } from '../model/kinds';
@@ -52,6 +53,17 @@ export function Editor({ initial, catalog }: { initial: WorkflowView; catalog: C
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth > 1100);
   const flow = useReactFlow();
   const pasteCount = useRef(0);
+  const [stats, setStats] = useState<Map<string, NodeAnalytics> | null>(null);
+
+  async function toggleStats() {
+    if (stats) return setStats(null);
+    try {
+      const report = await api.get<WorkflowAnalytics>(`/workflows/${initial.id}/analytics?${rangeQuery('7d', Date.now())}`);
+      setStats(statsByNode(report.nodes));
+    } catch (e) {
+      setNotice({ text: e instanceof Error ? e.message : String(e), tone: 'error' });
+    }
+  }
 
   const { apply } = editor;
   const select = useCallback((nodes: Set<string>, edges: Set<string> = new Set()) => {
@@ -238,6 +250,10 @@ export function Editor({ initial, catalog }: { initial: WorkflowView; catalog: C
             Test run
           </button>
           <button onClick={() => setDialog('history')}>Runs</button>
+          <button onClick={() => void toggleStats()} aria-pressed={stats !== null} title="Runs and failures of each step over the last 7 days">
+            Step stats
+          </button>
+          <button onClick={() => void editor.saveNow().then(() => navigate(`/workflows/${initial.id}/analytics`))}>Analytics</button>
           <button onClick={() => setDialog('versions')}>Versions</button>
           <button onClick={exportFile}>Export</button>
           <button onClick={() => setDialog('help')} aria-label="Keyboard shortcuts">
@@ -293,6 +309,7 @@ export function Editor({ initial, catalog }: { initial: WorkflowView; catalog: C
           catalog={catalog}
           problems={readOnly ? [] : problems}
           run={run}
+          stats={stats}
           selectedNodes={selectedNodes}
           selectedEdges={selectedEdges}
           readOnly={readOnly}

@@ -1,7 +1,8 @@
 /** A node on the canvas: its shape per kind, key setting, problems, run status and one handle per outcome. */
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { FieldError, StepRecord } from '../api/types';
+import type { FieldError, NodeAnalytics, StepRecord } from '../api/types';
+import { nodeStatsText } from '../model/analytics';
 import type { NodeKindName } from '../model/document';
 import { Icon } from '../components/Icon';
 import type { NodeRunStatus } from './useRun';
@@ -14,6 +15,8 @@ export interface NodeCardData extends Record<string, unknown> {
   outcomes: { name: string; label: string }[];
   problems: FieldError[];
   run?: { status: NodeRunStatus; step?: StepRecord };
+  /** Analytics figures, when the editor shows them on the canvas. */
+  stats?: NodeAnalytics;
 }
 
 export type NodeCardNode = Node<NodeCardData, 'workflow'>;
@@ -33,7 +36,7 @@ function duration(step?: StepRecord): string {
 }
 
 function NodeCardView({ id, data, selected }: NodeProps<NodeCardNode>) {
-  const { kind, title, summary, icon, outcomes, problems, run } = data;
+  const { kind, title, summary, icon, outcomes, problems, run, stats } = data;
   const entry = kind === 'trigger' || kind === 'goal';
   const classes = ['node-card', `kind-${kind}`, selected ? 'selected' : '', problems.length ? 'has-problems' : '', run ? `run-${run.status}` : ''];
   return (
@@ -54,6 +57,11 @@ function NodeCardView({ id, data, selected }: NodeProps<NodeCardNode>) {
         <div className={`node-run run-${run.status}`} data-testid={`run-${id}`}>
           {STATUS_TEXT[run.status]}
           {run.step && ` · ${duration(run.step)}`}
+        </div>
+      )}
+      {stats && (
+        <div className={`node-stats ${stats.failed > 0 ? 'has-failures' : ''}`} data-testid={`stats-${id}`}>
+          {nodeStatsText(stats)}
         </div>
       )}
       {outcomes.length > 0 && (

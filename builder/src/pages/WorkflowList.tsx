@@ -102,6 +102,7 @@ export function WorkflowList() {
                 <th scope="col">Last run</th>
                 <th scope="col">Runs</th>
                 <th scope="col">Success rate</th>
+                <th scope="col">Analytics</th>
               </tr>
             </thead>
             <tbody>
@@ -125,6 +126,18 @@ export function WorkflowList() {
                   <td>{when(w.stats.last_run_at)}</td>
                   <td>{w.stats.runs}</td>
                   <td>{w.success_rate === null ? '—' : `${Math.round(w.success_rate * 100)}%`}</td>
+                  <td>
+                    <a
+                      href={`/workflows/${w.id}/analytics`}
+                      aria-label={`Analytics of ${w.name}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/workflows/${w.id}/analytics`);
+                      }}
+                    >
+                      Analytics
+                    </a>
+                  </td>
                 </tr>
               ))}
             </tbody>
