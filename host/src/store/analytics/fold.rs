@@ -161,17 +161,20 @@ impl Deltas {
     /// Adds one event.
     pub fn add(&mut self, event: &EventRow) {
         let bucket = hour_of(event.at);
-        let run = |d: &mut Self| {
-            d.runs
+        if matches!(
+            event.kind.as_str(),
+            "execution.started" | "execution.completed" | "execution.failed" | "execution.cancelled"
+        ) {
+            let run = self
+                .runs
                 .entry((event.org_id.clone(), event.workflow_id.clone(), bucket))
-                .or_default()
-        };
-        match event.kind.as_str() {
-            "execution.started" => run(self).started += 1,
-            "execution.completed" => run(self).completed += 1,
-            "execution.failed" => run(self).failed += 1,
-            "execution.cancelled" => run(self).cancelled += 1,
-            _ => {}
+                .or_default();
+            match event.kind.as_str() {
+                "execution.started" => run.started += 1,
+                "execution.completed" => run.completed += 1,
+                "execution.failed" => run.failed += 1,
+                _ => run.cancelled += 1,
+            }
         }
         let Some(node) = event.node_id.as_deref() else {
             return;
