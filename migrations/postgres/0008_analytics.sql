@@ -2,17 +2,17 @@
 -- by a catch-up pass from a watermark. Event ids are not assigned in commit
 -- order when many workers write, so each event records the transaction that
 -- wrote it (`tx`), and the watermark is a snapshot: every transaction below
--- `xmax` not listed in `pending` has been rolled up. Buckets are the start of
+-- `horizon` not listed in `pending` has been rolled up. Buckets are the start of
 -- a UTC hour in ms since the Unix epoch.
 ALTER TABLE execution_events ADD COLUMN tx BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
 CREATE INDEX execution_events_tx ON execution_events (tx, id);
 
 CREATE TABLE analytics_watermark (
     name    TEXT PRIMARY KEY,
-    xmax    BIGINT NOT NULL,
+    horizon BIGINT NOT NULL,
     pending BIGINT[] NOT NULL
 );
-INSERT INTO analytics_watermark (name, xmax, pending) VALUES ('execution_events', 0, '{}');
+INSERT INTO analytics_watermark (name, horizon, pending) VALUES ('execution_events', 0, '{}');
 
 -- Executions of a workflow by hour: started, and how they ended.
 CREATE TABLE analytics_runs (

@@ -8,11 +8,11 @@
 //! Watermarks: SQLite has a single writer, so event ids are assigned in
 //! commit order and the last id rolled up is enough. On PostgreSQL ids are
 //! not committed in order; each event records the transaction that wrote it
-//! (`tx`) and the watermark is a snapshot (`xmax`, `pending`): every
-//! transaction below `xmax` has been rolled up except those in `pending`,
+//! (`tx`) and the watermark is a snapshot (`horizon`, `pending`): every
+//! transaction below `horizon` has been rolled up except those in `pending`,
 //! which were still running. A pass reads, under one repeatable-read
 //! snapshot, the events of `pending` transactions that have since committed
-//! and those at or above the old `xmax`, then keeps as `pending` the
+//! and those at or above the old `horizon`, then keeps as `pending` the
 //! transactions its snapshot saw running.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -482,11 +482,11 @@ async fn pg_pass(conn: &mut sqlx::PgConnection) -> anyhow::Result<u64> {
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query("SELECT xmax, pending FROM analytics_watermark WHERE name = $1")
+    let row = sqlx::query("SELECT horizon, pending FROM analytics_watermark WHERE name = $1")
         .bind(WATERMARK)
         .fetch_one(&mut *tx)
         .await?;
-    let old_xmax: i64 = row.try_get("xmax")?;
+    let old_horizon: i64 = row.try_get("horizon")?;
     let old_pending: Vec<i64> = row.try_get("pending")?;
     let row = sqlx::query(
         "SELECT pg_snapshot_xmax(s)::text::bigint AS xmax, \
@@ -522,7 +522,7 @@ async fn pg_pass(conn: &mut sqlx::PgConnection) -> anyhow::Result<u64> {
                 sqlx::query(&format!(
                     "{columns} WHERE tx >= $1 AND (tx, id) > ($2, $3) ORDER BY tx, id LIMIT $4"
                 ))
-                .bind(old_xmax)
+                .bind(old_horizon)
                 .bind(after_tx)
                 .bind(after_id)
                 .bind(PAGE)
@@ -544,10 +544,10 @@ async fn pg_pass(conn: &mut sqlx::PgConnection) -> anyhow::Result<u64> {
     }
     let pending: Vec<i64> = running
         .into_iter()
-        .filter(|x| *x >= old_xmax || old_pending.contains(x))
+        .filter(|x| *x >= old_horizon || old_pending.contains(x))
         .collect();
-    sqlx::query("UPDATE analytics_watermark SET xmax = $1, pending = $2 WHERE name = $3")
-        .bind(xmax.max(old_xmax))
+    sqlx::query("UPDATE analytics_watermark SET horizon = $1, pending = $2 WHERE name = $3")
+        .bind(xmax.max(old_horizon))
         .bind(&pending)
         .bind(WATERMARK)
         .execute(&mut *tx)
