@@ -9,7 +9,7 @@ COMPONENTS   := target/components
 TEST_COMPONENTS := target/test-components
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api clean-data
+.PHONY: run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api bench-analytics clean-data
 
 ## Start the server on 127.0.0.1:8080 with the embedded database, the built-in actions and the visual builder at /.
 run: host plugins builder
@@ -68,7 +68,7 @@ fmt:
 	$(CARGO) fmt --all --manifest-path host/tests/guests/Cargo.toml
 
 ## Every benchmark, one JSON object each.
-bench: bench-plugin bench-engine bench-api
+bench: bench-plugin bench-engine bench-api bench-analytics
 
 bench-plugin: plugins test-guests
 	$(ATLAS) bench plugin --json
@@ -82,6 +82,11 @@ bench-engine: test-guests
 bench-api: test-guests
 	$(ATLAS) bench api --json
 	$(if $(BENCH_DATABASE_URL),$(ATLAS) bench api --json --db $(BENCH_DATABASE_URL))
+
+## Analytics: rollup build and query time for a workflow with 1,000,000 step events (SQLite, and PostgreSQL when BENCH_DATABASE_URL is set).
+bench-analytics: host
+	$(ATLAS) bench analytics --json
+	$(if $(BENCH_DATABASE_URL),$(ATLAS) bench analytics --json --db $(BENCH_DATABASE_URL))
 
 clean-data:
 	rm -rf data

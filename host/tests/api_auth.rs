@@ -170,6 +170,12 @@ async fn every_role_is_refused_exactly_what_it_may_not_do() {
             "/api/v2/catalog".into(),
             None,
         ),
+        (
+            Permission::ReadAnalytics,
+            Method::GET,
+            format!("/api/v2/workflows/{workflow}/analytics"),
+            None,
+        ),
     ];
     let mut denials = 0;
     for role in Role::ALL {

@@ -2,6 +2,7 @@
 //! problem documents, every request authenticated and scoped to the caller's
 //! org, rate limited and bounded in size and time.
 
+mod analytics;
 mod api_keys;
 mod audit;
 pub mod auth;
@@ -116,6 +117,7 @@ impl AppState {
                 }
             }
         });
+        tokio::spawn(roll_up_analytics(store.clone()));
         let openapi = serde_json::to_value(api_routes().split_for_parts().1)
             .unwrap_or(serde_json::Value::Null);
         Self {
@@ -128,6 +130,22 @@ impl AppState {
             metrics,
             settings: Arc::new(settings),
             openapi: Arc::new(openapi),
+        }
+    }
+}
+
+/// How often the background pass rolls up new execution events.
+const ANALYTICS_ROLLUP_INTERVAL: Duration = Duration::from_secs(15);
+
+/// Keeps the analytics rollups close to current, so a query has little left
+/// to roll up itself; skips a round while another pass is running.
+async fn roll_up_analytics(store: Store) {
+    let mut tick = tokio::time::interval(ANALYTICS_ROLLUP_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = store.try_roll_up_analytics().await {
+            tracing::warn!(error = %format!("{error:#}"), "analytics rollup failed");
         }
     }
 }
@@ -175,6 +193,7 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(templates::list))
         .routes(routes!(templates::get))
         .routes(routes!(templates::create))
+        .routes(routes!(analytics::workflow))
 }
 
 fn live_routes() -> OpenApiRouter<AppState> {

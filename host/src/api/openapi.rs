@@ -26,6 +26,7 @@ use super::AppState;
     tags(
         (name = "workflows", description = "Build, version, validate, activate, export and import workflows"),
         (name = "executions", description = "Start, inspect, cancel and retry runs"),
+        (name = "analytics", description = "Outcomes, durations, errors, A/B splits and goals of a workflow's executions"),
         (name = "events", description = "CRM events and inbound webhooks that fire triggers"),
         (name = "live", description = "Server-Sent Events streams"),
         (name = "contacts", description = "The CRM's contacts"),

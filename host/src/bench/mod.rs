@@ -1,5 +1,6 @@
 //! Benchmarks behind `atlas bench`: each prints one JSON object of figures.
 
+pub mod analytics;
 pub mod api;
 pub mod engine;
 pub mod plugin;

@@ -14,6 +14,25 @@ pub enum BenchCommand {
     Engine(EngineBenchArgs),
     /// HTTP API: authenticated `POST .../execute` requests per second and latency.
     Api(ApiBenchArgs),
+    /// Analytics: rollup build time and query time for a workflow with 1,000,000 step events.
+    Analytics(AnalyticsBenchArgs),
+}
+
+/// Arguments of `atlas bench analytics`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyticsBenchArgs {
+    /// `sqlite` (a fresh temp file) or a `postgres://` URL.
+    #[arg(long, default_value = "sqlite")]
+    pub db: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Step events to seed.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub step_events: usize,
+    /// Timed analytics queries (the median and p95 are printed).
+    #[arg(long, default_value_t = 21)]
+    pub repetitions: usize,
 }
 
 /// Arguments of `atlas bench api`.
@@ -115,6 +134,16 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
                 seconds: args.seconds,
             })
             .await?;
+            print(&report, args.json)?;
+        }
+        BenchCommand::Analytics(args) => {
+            let report =
+                crate::bench::analytics::run(&crate::bench::analytics::AnalyticsBenchConfig {
+                    db: args.db,
+                    step_events: args.step_events,
+                    repetitions: args.repetitions,
+                })
+                .await?;
             print(&report, args.json)?;
         }
     }

@@ -247,10 +247,16 @@ impl Engine {
                     crate::graph::ab_variant(&subject, &node.id, &config.variants).to_string();
                 set_step_context(&mut cursor.context, &node.id, json!({ "outcome": variant }));
                 cursor.context_changed = true;
+                self.event(cursor, "ab.assigned", json!({ "variant": variant }));
                 variant
             }
             NodeKind::Goal(_) => {
-                self.event(cursor, "goal.reached", json!({}));
+                let since_start_ms = self.now() - cursor.execution.started_at;
+                self.event(
+                    cursor,
+                    "goal.reached",
+                    json!({ "since_start_ms": since_start_ms }),
+                );
                 "next".to_string()
             }
             _ => "next".to_string(),
@@ -458,7 +464,7 @@ impl Engine {
         );
         step.error_kind = Some(kind.to_string());
         cursor.steps.push(step);
-        let detail = json!({ "error": message, "error_kind": kind, "attempt": cursor.attempt });
+        let detail = json!({ "error": message, "error_kind": kind, "attempt": cursor.attempt, "fuel": fuel, "duration_ms": finished - started });
         self.event(&mut cursor, "step.failed", detail);
         if cursor.workflow.graph.next(&node.id, "error").is_some() {
             set_step_context(

@@ -197,11 +197,17 @@ impl Engine {
             ),
             None => (ExecutionStatus::Completed, Vec::new(), Some(now)),
         };
-        let mut events = vec![self.lifecycle_event(
-            &execution,
-            "execution.resumed",
-            json!({ "event": event.event, "node": wait.node_id }),
-        )];
+        let mut completed =
+            self.lifecycle_event(&execution, "step.completed", json!({ "outcome": "event" }));
+        completed.node_id = Some(wait.node_id.clone());
+        let mut events = vec![
+            completed,
+            self.lifecycle_event(
+                &execution,
+                "execution.resumed",
+                json!({ "event": event.event, "node": wait.node_id }),
+            ),
+        ];
         if finished_at.is_some() {
             events.push(self.lifecycle_event(&execution, "execution.completed", json!({})));
         }

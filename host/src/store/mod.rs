@@ -3,6 +3,7 @@
 //! this module owns one concept; every query is scoped to an org.
 
 mod ai;
+pub mod analytics;
 mod api_keys;
 mod audit;
 pub mod crm;
@@ -77,6 +78,8 @@ pub(crate) use with_pool;
 pub struct Store {
     pool: Pool,
     cipher: SecretCipher,
+    /// One analytics rollup pass at a time in this process.
+    rollup_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -130,7 +133,11 @@ impl Store {
                 redact(url)
             );
         };
-        let store = Self { pool, cipher };
+        let store = Self {
+            pool,
+            cipher,
+            rollup_lock: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -49,11 +49,13 @@ pub enum Permission {
     ReadContacts,
     /// Create and change CRM contacts.
     EditContacts,
+    /// Read workflow analytics.
+    ReadAnalytics,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Self::ReadWorkflows,
         Self::EditWorkflows,
         Self::DeleteWorkflows,
@@ -65,6 +67,7 @@ impl Permission {
         Self::ReadCatalog,
         Self::ReadContacts,
         Self::EditContacts,
+        Self::ReadAnalytics,
     ];
 
     /// What it allows, in words.
@@ -81,6 +84,7 @@ impl Permission {
             Self::ReadCatalog => "read the action catalog",
             Self::ReadContacts => "read contacts",
             Self::EditContacts => "edit contacts",
+            Self::ReadAnalytics => "read analytics",
         }
     }
 }
@@ -130,10 +134,11 @@ impl Role {
                     | ReadCatalog
                     | ReadContacts
                     | EditContacts
+                    | ReadAnalytics
             ),
             Self::Viewer => matches!(
                 permission,
-                ReadWorkflows | ReadExecutions | ReadCatalog | ReadContacts
+                ReadWorkflows | ReadExecutions | ReadCatalog | ReadContacts | ReadAnalytics
             ),
             Self::Partner | Self::PlatformAdmin => matches!(permission, ReadCatalog),
         }
