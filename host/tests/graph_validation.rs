@@ -419,6 +419,38 @@ fn goto_counts_as_an_edge_and_goals_are_entry_points() {
 }
 
 #[test]
+fn a_goal_condition_reads_the_event_that_reaches_it() {
+    let mut document = welcome_workflow();
+    push_node(
+        &mut document,
+        json!({"id": "cancelled", "kind": "goal", "config": {"event": "membership_cancelled",
+            "condition": {"left": "{{event.plan_name}}", "op": "equals", "right": "{{trigger.source}}"}}}),
+    );
+    assert_eq!(problems_of(&document), Vec::<Problem>::new());
+
+    node_mut(&mut document, "cancelled")["config"]["condition"]["left"] =
+        json!("{{event.class_name}}");
+    let problems = problems_of(&document);
+    let reason = &problem_at(&problems, Some("cancelled"), "config.condition.left").reason;
+    assert!(
+        reason.contains("does not provide `event.class_name`"),
+        "{reason}"
+    );
+
+    // Outside a goal there is no `event`.
+    node_mut(&mut document, "cancelled")["config"]["condition"]["left"] =
+        json!("{{event.plan_name}}");
+    node_mut(&mut document, "is_member")["config"]["condition"] =
+        json!({"left": "{{event.plan_name}}", "op": "is_empty"});
+    let problems = problems_of(&document);
+    assert!(
+        problem_at(&problems, Some("is_member"), "config.condition.left")
+            .reason
+            .contains("there is no variable `event`")
+    );
+}
+
+#[test]
 fn cycle_without_a_wait_is_rejected_and_with_a_delay_accepted() {
     // task --created--> loop_check --true--> task: spins without pausing.
     let mut document = welcome_workflow();

@@ -46,6 +46,10 @@ pub(super) fn check(context: &Context<'_>, problems: &mut Vec<Problem>) {
             facts: context.facts,
             available_steps: available_steps.as_ref(),
             trigger_events: &context.trigger_events[position],
+            goal_event: match &node.kind {
+                NodeKind::Goal(goal) => Some(goal.event),
+                _ => None,
+            },
         };
         for site in sites {
             if site.text.len() > MAX_TEMPLATE_BYTES {

@@ -22,6 +22,9 @@ pub(super) struct NodeScope<'a> {
     pub available_steps: Option<&'a HashSet<usize>>,
     /// Events of the triggers whose executions can reach this node.
     pub trigger_events: &'a [TriggerEvent],
+    /// For a goal node, the event that reaches it: its condition may read
+    /// that event's payload as `event.*`.
+    pub goal_event: Option<TriggerEvent>,
 }
 
 /// `Ok` when `path` can exist at the node `scope` describes, else why not.
@@ -33,6 +36,7 @@ pub(super) fn check(path: &VariablePath, scope: &NodeScope<'_>) -> Result<(), St
         "workflow" => fixed_fields(path, WORKFLOW_FIELDS),
         "org" => fixed_fields(path, ORG_FIELDS),
         "execution" => fixed_fields(path, EXECUTION_FIELDS),
+        "event" if scope.goal_event.is_some() => event(path, scope.goal_event),
         other => Err(format!(
             "there is no variable `{other}`; variables start with {}",
             ROOTS.join(", ")
@@ -113,6 +117,13 @@ fn contact(path: &VariablePath) -> Result<(), String> {
             CONTACT_FIELDS.join(", ")
         )),
     }
+}
+
+/// `event.*` in a goal's condition: the payload of the event reaching the goal,
+/// which carries the same fields as a trigger on that event.
+fn event(path: &VariablePath, goal_event: Option<TriggerEvent>) -> Result<(), String> {
+    let events: Vec<TriggerEvent> = goal_event.into_iter().collect();
+    trigger(path, &events).map_err(|reason| reason.replace("trigger.", "event."))
 }
 
 fn trigger(path: &VariablePath, events: &[TriggerEvent]) -> Result<(), String> {
