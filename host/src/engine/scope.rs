@@ -14,13 +14,19 @@ pub fn scope(
     org: &Org,
 ) -> Value {
     let mut contact = execution.contact.clone().unwrap_or_else(|| json!({}));
-    if let Some(map) = contact.as_object_mut()
-        && !map.contains_key("full_name")
-    {
-        let first = map.get("first_name").and_then(Value::as_str).unwrap_or("");
-        let last = map.get("last_name").and_then(Value::as_str).unwrap_or("");
-        let full = format!("{first} {last}").trim().to_string();
-        map.insert("full_name".into(), Value::String(full));
+    if let Some(map) = contact.as_object_mut() {
+        if !map.contains_key("full_name") {
+            let first = map.get("first_name").and_then(Value::as_str).unwrap_or("");
+            let last = map.get("last_name").and_then(Value::as_str).unwrap_or("");
+            let full = format!("{first} {last}").trim().to_string();
+            map.insert("full_name".into(), Value::String(full));
+        }
+        // CRM snapshots name custom fields `custom_fields`; templates read `contact.custom`.
+        if !map.contains_key("custom")
+            && let Some(custom) = map.get("custom_fields").cloned()
+        {
+            map.insert("custom".into(), custom);
+        }
     }
     json!({
         "contact": contact,
