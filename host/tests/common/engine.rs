@@ -3,13 +3,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use atlas::capabilities::NetworkPolicy;
+use atlas::capabilities::{AiConfig, NetworkPolicy};
 use atlas::engine::{Engine, EngineConfig, ManualClock, StartRequest, WorkerHandle};
 use atlas::runtime::{LoadOptions, PluginRegistry};
 use atlas::store::{ExecutionRecord, ExecutionStatus, Org, StepRecord, Store};
 use serde_json::{Value, json};
 
-use super::{PgDatabase, component_bytes, postgres_store, runtime_over, sqlite_store};
+use super::{PgDatabase, component_bytes, postgres_store, runtime_with_ai, sqlite_store};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +41,14 @@ pub const START_MS: i64 = 1_772_442_000_000;
 pub const ORG: &str = "org-test";
 
 impl TestEngine {
-    /// An engine with the built-in and test plugins loaded and a worker running.
+    /// An engine with the webhook and test plugins loaded and a worker running.
     pub async fn start(db: Db) -> Self {
+        Self::start_with(db, &["webhook-send", "test-noop", "test-message"], None).await
+    }
+
+    /// An engine with the built components `components` loaded, the `ai`
+    /// capability pointed at `ai` when given, and a worker running.
+    pub async fn start_with(db: Db, components: &[&str], ai: Option<AiConfig>) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(
                 std::env::var("ATLAS_LOG").unwrap_or_else(|_| "atlas=warn".into()),
@@ -67,12 +73,13 @@ impl TestEngine {
             })
             .await
             .unwrap();
-        let runtime = Arc::new(runtime_over(
+        let runtime = Arc::new(runtime_with_ai(
             store.clone(),
             NetworkPolicy::allowing_loopback(),
+            ai.unwrap_or_default(),
         ));
         let registry = Arc::new(PluginRegistry::new());
-        for name in ["webhook-send", "test-noop", "test-message"] {
+        for &name in components {
             let plugin = runtime
                 .load(&component_bytes(name), LoadOptions::default())
                 .await

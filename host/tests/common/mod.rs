@@ -8,6 +8,7 @@ pub mod crm_world;
 pub mod engine;
 pub mod openai;
 pub mod recorder;
+pub mod studio;
 
 use std::path::PathBuf;
 use std::sync::Arc;
