@@ -50,7 +50,7 @@ async fn attend(s: &Studio, contact: &str) {
 async fn new_member_onboarding_sends_its_sequence_over_thirty_days() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
     let workflow = s
-        .from_template(
+        .workflow_from_template(
             "new-member-onboarding",
             json!({ "sender_email": "team@harbour.gym.example", "member_tag": "joined" }),
         )
@@ -102,7 +102,9 @@ async fn new_member_onboarding_sends_its_sequence_over_thirty_days() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn booking_reminders_go_24_and_2_hours_before_and_stop_when_cancelled() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
-    let workflow = s.from_template("class-booking-reminders", json!({})).await;
+    let workflow = s
+        .workflow_from_template("class-booking-reminders", json!({}))
+        .await;
     // Thursday 18:00 London.
     let spin = class(&s, "Evening Spin", 3 * DAY + 9 * HOUR).await;
     let ada = s.contact("Ada", "member", NewContact::default()).await;
@@ -151,7 +153,9 @@ async fn booking_reminders_go_24_and_2_hours_before_and_stop_when_cancelled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_no_show_gets_a_text_then_an_email_and_a_task_unless_they_rebook() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
-    let workflow = s.from_template("no-show-follow-up", json!({})).await;
+    let workflow = s
+        .workflow_from_template("no-show-follow-up", json!({}))
+        .await;
     let hiit = class(&s, "Lunchtime HIIT", 3 * HOUR).await;
     let ada = s.contact("Ada", "member", NewContact::default()).await;
     let grace = s.contact("Grace", "member", NewContact::default()).await;
@@ -196,7 +200,9 @@ async fn a_no_show_gets_a_text_then_an_email_and_a_task_unless_they_rebook() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renewal_reminders_stop_when_the_member_renews() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
-    let workflow = s.from_template("membership-renewal", json!({})).await;
+    let workflow = s
+        .workflow_from_template("membership-renewal", json!({}))
+        .await;
     let ada = s.contact("Ada", "member", NewContact::default()).await;
     let grace = s.contact("Grace", "member", NewContact::default()).await;
     let mut memberships = Vec::new();
@@ -261,7 +267,7 @@ async fn lead_nurture_splits_subjects_and_hands_trial_bookers_to_sales() {
     )
     .await;
     let workflow = s
-        .from_template(
+        .workflow_from_template(
             "lead-nurture",
             json!({ "subject_a": "Free class inside", "subject_b": "Your first class is on us" }),
         )
@@ -328,7 +334,7 @@ async fn review_requests_follow_the_fifth_class_and_the_feedbacks_mood() {
         ],
     )
     .await;
-    let workflow = s.from_template("review-request", json!({})).await;
+    let workflow = s.workflow_from_template("review-request", json!({})).await;
     let feedback = |text: &str| NewContact {
         custom_fields: json!({ "last_feedback": text }),
         ..NewContact::default()
@@ -385,7 +391,7 @@ async fn review_requests_follow_the_fifth_class_and_the_feedbacks_mood() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn win_back_offers_twice_then_marks_the_contact_lapsed() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
-    let workflow = s.from_template("win-back", json!({})).await;
+    let workflow = s.workflow_from_template("win-back", json!({})).await;
     let ada = s.contact("Ada", "member", NewContact::default()).await;
     let grace = s.contact("Grace", "member", NewContact::default()).await;
     attend(&s, &ada.id).await;
@@ -427,7 +433,9 @@ async fn win_back_offers_twice_then_marks_the_contact_lapsed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn birthday_greetings_arrive_at_nine_in_the_contacts_time_zone() {
     let s = Studio::open(common::engine::Db::Sqlite, vec![]).await;
-    let workflow = s.from_template("birthday-greetings", json!({})).await;
+    let workflow = s
+        .workflow_from_template("birthday-greetings", json!({}))
+        .await;
     let born_today = |status: &str| NewContact {
         birthday: Some("1990-03-02".into()),
         time_zone: Some("America/New_York".into()),

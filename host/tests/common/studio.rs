@@ -112,7 +112,7 @@ impl Studio {
 
     /// Saves and activates workflow `id` made from template `template` with
     /// `settings` for its review settings.
-    pub async fn from_template(&self, template: &str, settings: Value) -> String {
+    pub async fn workflow_from_template(&self, template: &str, settings: Value) -> String {
         let template = atlas::templates::template(template).expect("template exists");
         let settings: Map<String, Value> = settings.as_object().cloned().unwrap_or_default();
         let document = atlas::templates::instantiate(template, None, &settings).unwrap();
