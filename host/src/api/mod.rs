@@ -19,6 +19,9 @@ mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+mod sendgrid_events;
+mod step_log;
+mod twilio_status;
 mod workflow_transfer;
 mod workflow_versions;
 mod workflows;
@@ -180,6 +183,8 @@ fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health::health))
         .routes(routes!(events::inbound))
+        .routes(routes!(twilio_status::status))
+        .routes(routes!(sendgrid_events::events))
 }
 
 /// The application's routes.

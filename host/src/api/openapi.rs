@@ -28,6 +28,7 @@ use super::AppState;
         (name = "executions", description = "Start, inspect, cancel and retry runs"),
         (name = "events", description = "CRM events and inbound webhooks that fire triggers"),
         (name = "live", description = "Server-Sent Events streams"),
+        (name = "receipts", description = "Delivery receipts from Twilio and SendGrid, recorded against the step that sent the message"),
         (name = "contacts", description = "The CRM's contacts"),
         (name = "catalog", description = "Installed actions and their schemas"),
         (name = "api-keys", description = "Keys for server-to-server use"),
