@@ -39,6 +39,11 @@ async fn the_document_describes_every_endpoint_and_the_page_renders_it() {
         ("/api/v2/workflows/{id}/stream", "get"),
         ("/api/v2/events", "post"),
         ("/api/v2/hooks/{token}", "post"),
+        (
+            "/api/v2/hooks/twilio/status/{org}/{execution}/{node}",
+            "post",
+        ),
+        ("/api/v2/hooks/sendgrid/events/{org}", "post"),
         ("/api/v2/api-keys", "post"),
         ("/api/v2/audit", "get"),
         ("/api/v2/catalog", "get"),
@@ -54,6 +59,7 @@ async fn the_document_describes_every_endpoint_and_the_page_renders_it() {
         "bearer"
     );
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["schemas"]["StepDelivery"].is_object());
 
     let page = api
         .client

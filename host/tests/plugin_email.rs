@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::actions::{ActionHarness, IDEMPOTENCY_KEY, fatal_message, retryable};
+use common::actions::{ActionHarness, IDEMPOTENCY_KEY, ORG, fatal_message, retryable};
 use common::recorder::{Recorder, Reply};
 use serde_json::{Value, json};
 
@@ -99,7 +99,12 @@ async fn sendgrid_gets_a_v3_mail_send_and_its_message_id_comes_back() {
                 { "type": "text/plain", "value": "Hi Ada" },
                 { "type": "text/html", "value": "<p>Hi Ada</p>" }
             ],
-            "custom_args": { "atlas_idempotency_key": IDEMPOTENCY_KEY }
+            "custom_args": {
+                "atlas_org_id": ORG,
+                "atlas_execution_id": "local",
+                "atlas_step_id": "step",
+                "atlas_idempotency_key": IDEMPOTENCY_KEY
+            }
         })
     );
 }

@@ -15,9 +15,10 @@ use super::documents;
 use super::ids::check_id;
 use super::json::{ApiJson, ApiPath, ApiQuery};
 use super::problem::Problem;
+use super::step_log::{StepEntry, step_log};
 use super::workflows::{audit, load};
 use crate::engine::StartRequest;
-use crate::store::{ExecutionFilter, ExecutionRecord, ExecutionStatus, StepRecord};
+use crate::store::{ExecutionFilter, ExecutionRecord, ExecutionStatus};
 
 /// What to start a workflow with.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -46,8 +47,9 @@ pub struct ExecutionDetail {
     /// The execution.
     #[serde(flatten)]
     pub execution: ExecutionRecord,
-    /// Every step, in order: input after templating, output, error, attempts, timings, fuel.
-    pub steps: Vec<StepRecord>,
+    /// Every step, in order: input after templating, output, error, attempts,
+    /// timings, fuel, and the delivery receipts of the message it sent.
+    pub steps: Vec<StepEntry>,
 }
 
 /// A page of executions.
@@ -270,7 +272,7 @@ pub(super) async fn load_execution(
         .ok_or_else(|| Problem::not_found(format!("no execution `{id}` in this org")))
 }
 
-/// Get an execution with its full step log.
+/// Get an execution with its full step log, delivery receipts included.
 ///
 /// Roles: owner, admin, staff, viewer, reseller-admin.
 #[utoipa::path(get, path = "/api/v2/executions/{id}", tag = "executions",
@@ -288,7 +290,11 @@ pub async fn get(
     principal.require(Permission::ReadExecutions)?;
     let execution = load_execution(&state, &principal, &id).await?;
     let steps = state.store.steps(&principal.org, &id).await?;
-    Ok(Json(ExecutionDetail { execution, steps }))
+    let deliveries = state.store.deliveries(&principal.org, &id).await?;
+    Ok(Json(ExecutionDetail {
+        execution,
+        steps: step_log(steps, deliveries),
+    }))
 }
 
 /// Cancel a running or waiting execution (409 when it is already over).

@@ -1,6 +1,7 @@
 //! Prometheus metrics at `/metrics`: executions started and finished, step
 //! latencies and fuel, plugin errors by kind (all from this process's engine
-//! events), and the job queue's depth (read from the database at scrape time).
+//! events), delivery receipts by provider and outcome, and the job queue's
+//! depth (read from the database at scrape time).
 
 use std::sync::Mutex;
 
@@ -31,6 +32,12 @@ struct KindLabel {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReceiptLabel {
+    provider: String,
+    outcome: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueLabel {
     state: String,
 }
@@ -43,6 +50,7 @@ pub struct Metrics {
     step_seconds: Histogram,
     step_fuel: Histogram,
     plugin_errors: Family<KindLabel, Counter>,
+    receipts: Family<ReceiptLabel, Counter>,
     queue: Family<QueueLabel, Gauge>,
 }
 
@@ -67,6 +75,7 @@ impl Metrics {
         let step_seconds = Histogram::new(exponential_buckets(0.000_1, 2.0, 20));
         let step_fuel = Histogram::new(exponential_buckets(1_000.0, 4.0, 14));
         let plugin_errors = Family::<KindLabel, Counter>::default();
+        let receipts = Family::<ReceiptLabel, Counter>::default();
         let queue = Family::<QueueLabel, Gauge>::default();
         registry.register(
             "executions_started",
@@ -90,6 +99,11 @@ impl Metrics {
             plugin_errors.clone(),
         );
         registry.register(
+            "delivery_receipts",
+            "Provider reports received: `recorded` against a step, `duplicate` (recorded before) or `ignored` (names no step of the org)",
+            receipts.clone(),
+        );
+        registry.register(
             "queue_jobs",
             "Jobs in the queue: due or waiting for their time (`waiting`), leased by a worker (`leased`)",
             queue.clone(),
@@ -101,7 +115,21 @@ impl Metrics {
             step_seconds,
             step_fuel,
             plugin_errors,
+            receipts,
             queue,
+        }
+    }
+
+    /// Counts `n` provider reports of `provider` with `outcome`
+    /// (`recorded`, `duplicate` or `ignored`).
+    pub fn count_receipts(&self, provider: &str, outcome: &str, n: usize) {
+        if n > 0 {
+            self.receipts
+                .get_or_create(&ReceiptLabel {
+                    provider: provider.into(),
+                    outcome: outcome.into(),
+                })
+                .inc_by(n as u64);
         }
     }
 

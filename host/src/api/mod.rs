@@ -21,7 +21,10 @@ mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+mod sendgrid_events;
+mod step_log;
 mod templates;
+mod twilio_status;
 mod workflow_transfer;
 mod workflow_versions;
 mod workflows;
@@ -206,6 +209,8 @@ fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health::health))
         .routes(routes!(events::inbound))
+        .routes(routes!(twilio_status::status))
+        .routes(routes!(sendgrid_events::events))
 }
 
 /// The application's routes.

@@ -29,6 +29,7 @@ use super::AppState;
         (name = "analytics", description = "Outcomes, durations, errors, A/B splits and goals of a workflow's executions"),
         (name = "events", description = "CRM events and inbound webhooks that fire triggers"),
         (name = "live", description = "Server-Sent Events streams"),
+        (name = "receipts", description = "Delivery receipts from Twilio and SendGrid, recorded against the step that sent the message"),
         (name = "contacts", description = "The CRM's contacts"),
         (name = "catalog", description = "Installed actions and their schemas"),
         (name = "templates", description = "Ready-made fitness workflows to start from"),

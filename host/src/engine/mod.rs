@@ -150,6 +150,30 @@ impl Engine {
         self.inner.clock.now_ms()
     }
 
+    /// Hands events committed outside a transition (delivery receipts) to
+    /// this process's live views, as committed transitions' events are.
+    pub fn announce(&self, events: Vec<NewEvent>) {
+        for event in events {
+            let _ = self.inner.events.send(event);
+        }
+    }
+
+    /// The plugin id of action node `node` in a version of a workflow;
+    /// `None` when the node is missing or is not an action.
+    pub async fn action_plugin(
+        &self,
+        org: &str,
+        workflow: &str,
+        version: i64,
+        node: &str,
+    ) -> anyhow::Result<Option<String>> {
+        let loaded = self.inner.workflows.get(org, workflow, version).await?;
+        Ok(match loaded.graph.node(node).map(|n| &n.kind) {
+            Some(crate::graph::NodeKind::Action(config)) => Some(config.plugin.clone()),
+            _ => None,
+        })
+    }
+
     /// This process's worker id.
     pub fn worker_id(&self) -> &str {
         &self.inner.config.worker_id

@@ -4,9 +4,11 @@
 //! and/or `postmark_server_token`; optionally `sendgrid_base_url` or
 //! `postmark_base_url` to reach a regional endpoint or a proxy. The input may
 //! name the provider; otherwise SendGrid is used when its key is set, else
-//! Postmark. Before sending, the contact's consent to email is checked with
-//! the CRM (see `provider_common::consent`). Test mode checks the input and
-//! sends nothing.
+//! Postmark. The optional `sendgrid_webhook_verification_key` is read by the
+//! host, not the action: it verifies SendGrid's signed event webhook, whose
+//! events are recorded against the step that sent the message. Before
+//! sending, the contact's consent to email is checked with the CRM (see
+//! `provider_common::consent`). Test mode checks the input and sends nothing.
 
 mod email;
 mod input;
@@ -46,6 +48,9 @@ impl Action for SendEmail {
             .capability(Capability::Http("*".into()))
             .capability(Capability::Secret(sendgrid::API_KEY_SECRET.into()))
             .capability(Capability::Secret(sendgrid::BASE_URL_SETTING.into()))
+            .capability(Capability::Secret(
+                sendgrid::WEBHOOK_VERIFICATION_KEY_SETTING.into(),
+            ))
             .capability(Capability::Secret(postmark::TOKEN_SECRET.into()))
             .capability(Capability::Secret(postmark::BASE_URL_SETTING.into()))
             .capability(Capability::CrmRead)
@@ -74,7 +79,7 @@ impl Action for SendEmail {
         let (mut request, url) = match provider {
             Provider::Sendgrid => {
                 let base = base_url(sendgrid::BASE_URL_SETTING, sendgrid::DEFAULT_BASE_URL)?;
-                let request = sendgrid::request(&email, &base, &credential, &ctx.idempotency_key);
+                let request = sendgrid::request(&email, &base, &credential, ctx);
                 (request, base)
             }
             Provider::Postmark => {

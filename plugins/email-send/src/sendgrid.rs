@@ -1,6 +1,7 @@
 //! SendGrid v3 Mail Send: `POST /v3/mail/send` with a bearer API key; the
 //! message id comes back in the `X-Message-Id` header of a 202.
 
+use atlas_sdk::Context;
 use atlas_sdk::http::{Request, Response};
 use provider_common::SendError;
 use provider_common::status::quoted_body;
@@ -17,17 +18,21 @@ pub const DEFAULT_BASE_URL: &str = "https://api.sendgrid.com";
 pub const API_KEY_SECRET: &str = "sendgrid_api_key";
 /// The optional install setting that replaces [`DEFAULT_BASE_URL`].
 pub const BASE_URL_SETTING: &str = "sendgrid_base_url";
+/// The install setting holding SendGrid's event webhook verification key
+/// (base64 DER public key); the host reads it to verify signed events.
+pub const WEBHOOK_VERIFICATION_KEY_SETTING: &str = "sendgrid_webhook_verification_key";
 
-/// The Mail Send request for `email`. The idempotency key travels as the
-/// custom argument `atlas_idempotency_key`, which SendGrid attaches to every
-/// event of the message.
-pub fn request(email: &Email, base_url: &str, api_key: &str, idempotency_key: &str) -> Request {
+/// The Mail Send request for `email` sent by the step `ctx`. The step travels
+/// as custom arguments (`atlas_org_id`, `atlas_execution_id`,
+/// `atlas_step_id`, `atlas_idempotency_key`), which SendGrid attaches to every
+/// event of the message, so the host records delivery events against the step.
+pub fn request(email: &Email, base_url: &str, api_key: &str, ctx: &Context) -> Request {
     Request::post(format!("{base_url}/v3/mail/send"))
         .header("Authorization", format!("Bearer {api_key}"))
-        .json(&body(email, idempotency_key))
+        .json(&body(email, ctx))
 }
 
-fn body(email: &Email, idempotency_key: &str) -> Value {
+fn body(email: &Email, ctx: &Context) -> Value {
     let addresses = |list: &[String]| -> Value {
         list.iter()
             .map(|address| json!({ "email": address }))
@@ -57,7 +62,12 @@ fn body(email: &Email, idempotency_key: &str) -> Value {
         "from": from,
         "subject": email.subject,
         "content": content,
-        "custom_args": { "atlas_idempotency_key": idempotency_key },
+        "custom_args": {
+            "atlas_org_id": ctx.org_id,
+            "atlas_execution_id": ctx.execution_id,
+            "atlas_step_id": ctx.step_id,
+            "atlas_idempotency_key": ctx.idempotency_key,
+        },
     });
     if let Some(reply_to) = &email.reply_to {
         body["reply_to"] = json!({ "email": reply_to });
@@ -133,7 +143,14 @@ mod tests {
 
     #[test]
     fn builds_the_v3_request() {
-        let request = request(&email(), "https://api.sendgrid.com", "SG.key", "ex:3");
+        let ctx = Context {
+            org_id: "org-iron".into(),
+            execution_id: "ex".into(),
+            step_id: "welcome".into(),
+            idempotency_key: "ex:3".into(),
+            ..Context::default()
+        };
+        let request = request(&email(), "https://api.sendgrid.com", "SG.key", &ctx);
         assert_eq!(request.url(), "https://api.sendgrid.com/v3/mail/send");
         assert_eq!(request.header_value("authorization"), Some("Bearer SG.key"));
         let body: Value = serde_json::from_slice(request.body_bytes().unwrap()).unwrap();
@@ -151,7 +168,12 @@ mod tests {
                     {"type": "text/plain", "value": "Hi"},
                     {"type": "text/html", "value": "<p>Hi</p>"}
                 ],
-                "custom_args": {"atlas_idempotency_key": "ex:3"}
+                "custom_args": {
+                    "atlas_org_id": "org-iron",
+                    "atlas_execution_id": "ex",
+                    "atlas_step_id": "welcome",
+                    "atlas_idempotency_key": "ex:3"
+                }
             })
         );
     }

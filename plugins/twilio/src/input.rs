@@ -29,7 +29,9 @@ pub struct MessageInput {
     /// Values for the template's numbered variables: `{"1": "Ada"}`.
     #[serde(default)]
     pub content_variables: BTreeMap<String, String>,
-    /// URL Twilio calls with delivery status updates.
+    /// URL Twilio calls with delivery status updates; when absent, the
+    /// install setting `twilio_status_callback_url` names the host's route
+    /// for this step.
     #[serde(default)]
     pub status_callback: Option<String>,
     /// Shortens the host's request timeout, in milliseconds.

@@ -3,22 +3,24 @@
 //!
 //! Install settings (secrets entered by an org admin): `twilio_account_sid`
 //! and `twilio_auth_token`; optionally `twilio_base_url` for a regional
-//! endpoint or a proxy. Before sending, the contact's consent to the channel
-//! is checked with the CRM (see `provider_common::consent`). Test mode
-//! checks the input and sends nothing. Twilio's Messages API takes no
-//! idempotency key, so none is sent.
+//! endpoint or a proxy, and `twilio_status_callback_url` for delivery
+//! receipts recorded against the step (see [`status_callback`]). Before
+//! sending, the contact's consent to the channel is checked with the CRM
+//! (see `provider_common::consent`). Test mode checks the input and sends
+//! nothing. Twilio's Messages API takes no idempotency key, so none is sent.
 
 mod api;
 mod form;
 mod input;
 mod message;
 mod output;
+pub mod status_callback;
 
 use atlas_sdk::crm;
 use atlas_sdk::{ActionError, Capability, Context, Manifest, Outcome};
 use provider_common::consent::require_consent;
 use provider_common::host_failure::request_failure;
-use provider_common::install::{base_url, required_secret};
+use provider_common::install::{base_url, optional_secret, required_secret};
 
 pub use input::MessageInput;
 pub use message::Channel;
@@ -44,6 +46,9 @@ pub fn with_requirements(manifest: Manifest) -> Manifest {
         .capability(Capability::Secret(ACCOUNT_SID_SECRET.into()))
         .capability(Capability::Secret(AUTH_TOKEN_SECRET.into()))
         .capability(Capability::Secret(BASE_URL_SETTING.into()))
+        .capability(Capability::Secret(
+            status_callback::STATUS_CALLBACK_SETTING.into(),
+        ))
         .capability(Capability::CrmRead)
 }
 
@@ -53,7 +58,7 @@ pub fn send(
     input: MessageInput,
     channel: Channel,
 ) -> Result<Outcome<MessageOutput>, ActionError> {
-    let message = message::Message::from_input(&input, channel)?;
+    let mut message = message::Message::from_input(&input, channel)?;
     if ctx.test_mode {
         atlas_sdk::info!("test mode: not sending to {}", message.to);
         return Ok(Outcome::new(
@@ -76,6 +81,11 @@ pub fn send(
     let account_sid = required_secret(ACCOUNT_SID_SECRET)?;
     let auth_token = required_secret(AUTH_TOKEN_SECRET)?;
     let base = base_url(BASE_URL_SETTING, DEFAULT_BASE_URL)?;
+    if message.status_callback.is_none()
+        && let Some(setting) = optional_secret(status_callback::STATUS_CALLBACK_SETTING)?
+    {
+        message.status_callback = Some(status_callback::for_step(&setting, ctx)?);
+    }
     let mut request = api::request(&message, &base, &account_sid, &auth_token);
     if let Some(timeout_ms) = input.timeout_ms {
         request = request.timeout_ms(timeout_ms);
