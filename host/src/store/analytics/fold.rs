@@ -163,7 +163,10 @@ impl Deltas {
         let bucket = hour_of(event.at);
         if matches!(
             event.kind.as_str(),
-            "execution.started" | "execution.completed" | "execution.failed" | "execution.cancelled"
+            "execution.started"
+                | "execution.completed"
+                | "execution.failed"
+                | "execution.cancelled"
         ) {
             let run = self
                 .runs
