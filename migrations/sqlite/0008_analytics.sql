@@ -46,7 +46,7 @@ CREATE TABLE analytics_histograms (
     bucket      INTEGER NOT NULL,
     slot        INTEGER NOT NULL,
     count       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (org_id, workflow_id, node_id, metric, bucket, slot)
+    PRIMARY KEY (org_id, workflow_id, node_id, metric, slot, bucket)
 ) WITHOUT ROWID;
 
 -- Failed action attempts by node, hour and category.

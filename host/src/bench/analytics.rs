@@ -253,7 +253,10 @@ fn generate(step_events: usize, start: i64) -> (Vec<Execution>, Vec<Event>) {
         generator.execution = executions.len();
         executions.push(generator.execution(start));
     }
-    (executions, generator.events)
+    // The engine writes events as they happen: in time order.
+    let mut events = generator.events;
+    events.sort_by_key(|e| e.at);
+    (executions, events)
 }
 
 fn kind_is_step(kind: &str) -> bool {

@@ -357,7 +357,7 @@ macro_rules! apply_deltas {
                     .push_bind(*count);
             });
             q.push(
-                " ON CONFLICT (org_id, workflow_id, node_id, metric, bucket, slot) DO UPDATE SET \
+                " ON CONFLICT (org_id, workflow_id, node_id, metric, slot, bucket) DO UPDATE SET \
                  count = analytics_histograms.count + excluded.count",
             );
             q.build().execute(&mut *$tx).await?;
@@ -505,7 +505,14 @@ async fn pg_pass(conn: &mut sqlx::PgConnection) -> anyhow::Result<u64> {
         if pending_segment && old_pending.is_empty() {
             continue;
         }
-        let (mut after_tx, mut after_id) = (i64::MIN, i64::MIN);
+        // The keyset is one row comparison, which the (tx, id) index
+        // answers in order; the statements are planned for their actual
+        // values (unnamed), so a page never sorts the whole table.
+        let (mut after_tx, mut after_id) = if pending_segment {
+            (i64::MIN, i64::MIN)
+        } else {
+            (old_horizon, i64::MIN)
+        };
         loop {
             let columns = "SELECT tx, id, org_id, workflow_id, execution_id, node_id, kind, detail, at FROM execution_events";
             let rows = if pending_segment {
@@ -516,16 +523,17 @@ async fn pg_pass(conn: &mut sqlx::PgConnection) -> anyhow::Result<u64> {
                 .bind(after_tx)
                 .bind(after_id)
                 .bind(PAGE)
+                .persistent(false)
                 .fetch_all(&mut *tx)
                 .await?
             } else {
                 sqlx::query(&format!(
-                    "{columns} WHERE tx >= $1 AND (tx, id) > ($2, $3) ORDER BY tx, id LIMIT $4"
+                    "{columns} WHERE (tx, id) > ($1, $2) ORDER BY tx, id LIMIT $3"
                 ))
-                .bind(old_horizon)
                 .bind(after_tx)
                 .bind(after_id)
                 .bind(PAGE)
+                .persistent(false)
                 .fetch_all(&mut *tx)
                 .await?
             };
