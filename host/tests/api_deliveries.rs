@@ -6,9 +6,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use atlas::runtime::LoadOptions;
 use atlas::store::ExecutionStatus;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -27,16 +24,14 @@ use sha1::Sha1;
 const AUTH_TOKEN: &str = "twilio-auth-token-1";
 const ACCOUNT_SID: &str = "AC0123456789abcdef";
 
-/// Loads the built-in messaging actions into the served registry.
+/// Publishes the built-in messaging actions to the served marketplace.
 async fn load_messaging(api: &TestApi) {
     for name in ["sms-send", "email-send"] {
-        let plugin = api
-            .env
-            .runtime
-            .load(&component_bytes(name), LoadOptions::default())
+        api.env
+            .marketplace
+            .publish_builtin(&component_bytes(name))
             .await
             .unwrap();
-        api.env.registry.insert(Arc::new(plugin));
     }
 }
 

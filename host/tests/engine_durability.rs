@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use atlas::capabilities::NetworkPolicy;
 use atlas::engine::{Engine, EngineConfig, StartRequest, SystemClock};
-use atlas::runtime::{LoadOptions, PluginRegistry};
+use atlas::runtime::PluginRegistry;
 use atlas::store::{Org, Pool, SecretCipher, Store};
 use common::recorder::{Recorder, Reply};
 use common::{PgDatabase, component_bytes, repo_root, runtime_over};
@@ -29,17 +29,16 @@ async fn engine_over(store: Store, worker_id: &str) -> Engine {
         NetworkPolicy::allowing_loopback(),
     ));
     let registry = Arc::new(PluginRegistry::new());
+    let marketplace = common::marketplace_over(&store, &runtime, &registry).await;
     for name in ["webhook-send", "test-noop"] {
-        let plugin = runtime
-            .load(&component_bytes(name), LoadOptions::default())
+        marketplace
+            .publish_builtin(&component_bytes(name))
             .await
             .unwrap();
-        registry.insert(Arc::new(plugin));
     }
     Engine::new(
         store,
-        runtime,
-        registry,
+        marketplace,
         Arc::new(SystemClock),
         EngineConfig {
             worker_id: worker_id.into(),

@@ -30,7 +30,11 @@ impl BlobStore {
     }
 
     fn name(digest: &str) -> std::io::Result<String> {
-        if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if digest.len() != 64
+            || !digest
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("`{digest}` is not a sha256 in lowercase hex"),
@@ -61,7 +65,9 @@ impl BlobStore {
     /// when the file no longer matches its address.
     pub fn get(&self, digest: &str) -> std::io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        self.dir.open(Self::name(digest)?)?.read_to_end(&mut bytes)?;
+        self.dir
+            .open(Self::name(digest)?)?
+            .read_to_end(&mut bytes)?;
         if sha256_hex(&bytes) != digest {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -91,7 +97,10 @@ mod tests {
         assert_eq!(store.get(&digest).unwrap(), b"hello");
         assert!(store.contains(&digest));
         std::fs::write(tmp.path().join("sha256").join(&digest), b"tampered").unwrap();
-        assert_eq!(store.get(&digest).unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(
+            store.get(&digest).unwrap_err().kind(),
+            std::io::ErrorKind::InvalidData
+        );
     }
 
     #[test]
@@ -99,8 +108,14 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = BlobStore::open(tmp.path()).unwrap();
         for bad in ["../../etc/passwd", "abc", &"G".repeat(64)] {
-            assert_eq!(store.get(bad).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+            assert_eq!(
+                store.get(bad).unwrap_err().kind(),
+                std::io::ErrorKind::InvalidInput
+            );
         }
-        assert_eq!(store.get(&"0".repeat(64)).unwrap_err().kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(
+            store.get(&"0".repeat(64)).unwrap_err().kind(),
+            std::io::ErrorKind::NotFound
+        );
     }
 }

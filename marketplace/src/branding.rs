@@ -49,9 +49,13 @@ impl Branding {
     /// `(name, icon, description)` with this branding laid over the manifest's.
     pub fn apply(&self, name: &str, icon: &str, description: &str) -> (String, String, String) {
         (
-            self.display_name.clone().unwrap_or_else(|| name.to_string()),
+            self.display_name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
             self.icon.clone().unwrap_or_else(|| icon.to_string()),
-            self.description.clone().unwrap_or_else(|| description.to_string()),
+            self.description
+                .clone()
+                .unwrap_or_else(|| description.to_string()),
         )
     }
 }
@@ -68,7 +72,11 @@ mod tests {
         };
         assert_eq!(
             b.apply("Send SMS", "sms", "Texts a contact"),
-            ("PulseGym SMS".into(), "sms".into(), "Texts a contact".into())
+            (
+                "PulseGym SMS".into(),
+                "sms".into(),
+                "Texts a contact".into()
+            )
         );
         assert!(b.problems().is_empty());
         let blank = Branding {

@@ -33,7 +33,10 @@ fn required(schema: &Value) -> Vec<&str> {
 fn types(property: &Value) -> Vec<String> {
     match property.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str().map(String::from)).collect(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -122,13 +125,22 @@ mod tests {
             }
         });
         let node = json!({"to": "{{contact.phone}}", "body": "Hi", "priority": "high", "channel": "email"});
-        let fields: Vec<String> = input_breaks(&schema, &node).into_iter().map(|b| b.field).collect();
+        let fields: Vec<String> = input_breaks(&schema, &node)
+            .into_iter()
+            .map(|b| b.field)
+            .collect();
         assert_eq!(fields, ["template", "body", "channel", "priority"]);
     }
 
     #[test]
     fn compatible_inputs_and_templates_do_not_break() {
         let schema = json!({"required": ["to"], "properties": {"to": {"type": "string"}, "n": {"type": "integer"}}});
-        assert!(input_breaks(&schema, &json!({"to": "x", "n": "{{trigger.n}}", "extra": 1})).is_empty());
+        assert!(
+            input_breaks(
+                &schema,
+                &json!({"to": "x", "n": "{{trigger.n}}", "extra": 1})
+            )
+            .is_empty()
+        );
     }
 }

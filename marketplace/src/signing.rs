@@ -93,9 +93,9 @@ impl KeyFile {
         let seed = B64
             .decode(self.secret_key.trim())
             .map_err(|e| SigningError::BadSecretKey(e.to_string()))?;
-        let seed: [u8; 32] = seed
-            .try_into()
-            .map_err(|b: Vec<u8>| SigningError::BadSecretKey(format!("{} bytes, not 32", b.len())))?;
+        let seed: [u8; 32] = seed.try_into().map_err(|b: Vec<u8>| {
+            SigningError::BadSecretKey(format!("{} bytes, not 32", b.len()))
+        })?;
         Ok(SigningKey::from_bytes(&seed))
     }
 
@@ -144,8 +144,14 @@ mod tests {
 
     #[test]
     fn malformed_keys_and_signatures_are_named() {
-        assert!(matches!(parse_public_key("not base64!"), Err(SigningError::BadPublicKey(_))));
-        assert!(matches!(parse_public_key("AAAA"), Err(SigningError::BadPublicKey(_))));
+        assert!(matches!(
+            parse_public_key("not base64!"),
+            Err(SigningError::BadPublicKey(_))
+        ));
+        assert!(matches!(
+            parse_public_key("AAAA"),
+            Err(SigningError::BadPublicKey(_))
+        ));
         let key = KeyFile::generate();
         assert!(matches!(
             verify_signature(&key.public_key, b"x", "AAAA"),
@@ -156,6 +162,9 @@ mod tests {
     #[test]
     fn a_seed_gives_the_same_key_every_time() {
         assert_eq!(KeyFile::from_seed([7; 32]), KeyFile::from_seed([7; 32]));
-        assert_ne!(KeyFile::from_seed([7; 32]).key_id, KeyFile::from_seed([8; 32]).key_id);
+        assert_ne!(
+            KeyFile::from_seed([7; 32]).key_id,
+            KeyFile::from_seed([8; 32]).key_id
+        );
     }
 }

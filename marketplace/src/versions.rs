@@ -23,7 +23,8 @@ pub fn check_newer<'a>(
     new: &str,
     published: impl IntoIterator<Item = &'a str>,
 ) -> Result<Version, VersionError> {
-    let parsed = Version::parse(new).map_err(|e| VersionError::NotSemver(new.into(), e.to_string()))?;
+    let parsed =
+        Version::parse(new).map_err(|e| VersionError::NotSemver(new.into(), e.to_string()))?;
     let last = published
         .into_iter()
         .filter_map(|v| Version::parse(v).ok())
@@ -45,8 +46,17 @@ mod tests {
     fn versions_must_grow() {
         assert!(check_newer("1.0.0", []).is_ok());
         assert!(check_newer("1.2.0", ["1.0.0", "1.1.9"]).is_ok());
-        assert!(matches!(check_newer("1.1.0", ["1.1.0"]), Err(VersionError::NotGreater { .. })));
-        assert!(matches!(check_newer("1.0.0", ["1.0.1"]), Err(VersionError::NotGreater { .. })));
-        assert!(matches!(check_newer("1.0", []), Err(VersionError::NotSemver(..))));
+        assert!(matches!(
+            check_newer("1.1.0", ["1.1.0"]),
+            Err(VersionError::NotGreater { .. })
+        ));
+        assert!(matches!(
+            check_newer("1.0.0", ["1.0.1"]),
+            Err(VersionError::NotGreater { .. })
+        ));
+        assert!(matches!(
+            check_newer("1.0", []),
+            Err(VersionError::NotSemver(..))
+        ));
     }
 }

@@ -64,9 +64,14 @@ fn parse_value_text(text: &str) -> Result<ParsedDocument, Problem> {
     Ok(ParsedDocument { json, document })
 }
 
-/// Every semantic problem of a document, against this server's plugins.
-pub fn problems(state: &AppState, document: &WorkflowDocument) -> Vec<FieldError> {
-    field_errors(graph::validate(document, state.registry.as_ref()))
+/// Every semantic problem of a document, against the actions `org` can use.
+pub async fn problems(
+    state: &AppState,
+    org: &str,
+    document: &WorkflowDocument,
+) -> Result<Vec<FieldError>, Problem> {
+    let plugins = state.marketplace.org_plugins(org).await?;
+    Ok(field_errors(graph::validate(document, &plugins)))
 }
 
 /// The `ETag` of a workflow version.

@@ -130,7 +130,7 @@ async fn start(
     } else {
         let record = load(state, principal, id).await?;
         match documents::parse_value(&record.document) {
-            Ok(parsed) => documents::problems(state, &parsed.document),
+            Ok(parsed) => documents::problems(state, &principal.org, &parsed.document).await?,
             Err(problem) => problem.errors,
         }
     };

@@ -18,6 +18,7 @@ mod ids;
 pub mod json;
 pub mod limits;
 mod live;
+mod marketplace;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
@@ -41,6 +42,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::engine::Engine;
+use crate::marketplace::Marketplace;
 use crate::runtime::{PluginRegistry, Runtime};
 use crate::store::Store;
 use auth::{Authenticator, JwtVerifier};
@@ -84,6 +86,8 @@ pub struct AppState {
     pub registry: Arc<PluginRegistry>,
     /// The workflow engine.
     pub engine: Engine,
+    /// Publishing, installs, access and branding (the engine's).
+    pub marketplace: Arc<Marketplace>,
     /// Token and key verification.
     pub auth: Arc<Authenticator>,
     /// Request rate limiters.
@@ -127,6 +131,7 @@ impl AppState {
             store,
             runtime,
             registry,
+            marketplace: engine.marketplace().clone(),
             engine,
             auth: Arc::new(Authenticator::new(jwt)),
             limits,
@@ -193,6 +198,7 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::tag))
         .routes(routes!(catalog::list))
         .routes(routes!(catalog::versions))
+        .merge(marketplace::routes())
         .routes(routes!(templates::list))
         .routes(routes!(templates::get))
         .routes(routes!(templates::create))

@@ -15,6 +15,7 @@ use super::documents;
 use super::json::{ApiJson, ApiPath};
 use super::problem::{FieldError, Problem};
 use super::workflows::{create_from, with_etag};
+use crate::marketplace::OrgPlugins;
 use crate::templates::{self, RequiredAction, Template, TemplateSummary, instantiate};
 
 /// A template in the gallery, with the actions this server does not have.
@@ -59,12 +60,12 @@ pub struct FromTemplate {
     pub settings: Map<String, Value>,
 }
 
-fn entry(state: &AppState, template: &Template) -> TemplateEntry {
+fn entry(plugins: &OrgPlugins, template: &Template) -> TemplateEntry {
     let summary = template.summary();
     let missing_actions = summary
         .actions
         .iter()
-        .filter(|a| state.registry.get(&a.plugin, &a.version).is_none())
+        .filter(|a| plugins.digest(&a.plugin, &a.version).is_none())
         .cloned()
         .collect();
     TemplateEntry {
@@ -91,9 +92,10 @@ pub async fn list(
     principal: Principal,
 ) -> Result<Json<TemplateList>, Problem> {
     principal.require(Permission::ReadWorkflows)?;
+    let plugins = state.marketplace.org_plugins(&principal.org).await?;
     let items = templates::library()
         .iter()
-        .map(|t| entry(&state, t))
+        .map(|t| entry(&plugins, t))
         .collect();
     Ok(Json(TemplateList { items }))
 }
@@ -115,8 +117,9 @@ pub async fn get(
 ) -> Result<Json<TemplateDetail>, Problem> {
     principal.require(Permission::ReadWorkflows)?;
     let template = find(&id)?;
+    let plugins = state.marketplace.org_plugins(&principal.org).await?;
     Ok(Json(TemplateDetail {
-        entry: entry(&state, template),
+        entry: entry(&plugins, template),
         workflow: template.workflow.clone(),
     }))
 }

@@ -78,17 +78,19 @@ pub struct ImportReport {
     pub plugins: Vec<PluginResolution>,
 }
 
-fn pins(state: &AppState, document: &crate::graph::WorkflowDocument) -> Vec<PluginPin> {
+fn pins(
+    plugins: &crate::marketplace::OrgPlugins,
+    document: &crate::graph::WorkflowDocument,
+) -> Vec<PluginPin> {
     let mut pins: Vec<PluginPin> = Vec::new();
     for node in &document.nodes {
         if let NodeKind::Action(action) = &node.kind {
             let pin = PluginPin {
                 id: action.plugin.clone(),
                 version: action.version.clone(),
-                sha256: state
-                    .registry
-                    .get(&action.plugin, &action.version)
-                    .map(|p| p.digest.clone()),
+                sha256: plugins
+                    .digest(&action.plugin, &action.version)
+                    .map(String::from),
             };
             if !pins.contains(&pin) {
                 pins.push(pin);
@@ -115,8 +117,9 @@ pub async fn export(
 ) -> Result<Json<WorkflowExport>, Problem> {
     principal.require(Permission::ReadWorkflows)?;
     let record = load(&state, &principal, &id).await?;
+    let usable = state.marketplace.org_plugins(&principal.org).await?;
     let plugins = match documents::parse_value(&record.document) {
-        Ok(parsed) => pins(&state, &parsed.document),
+        Ok(parsed) => pins(&usable, &parsed.document),
         Err(_) => Vec::new(),
     };
     Ok(Json(WorkflowExport {
@@ -166,16 +169,11 @@ pub async fn import(
         .iter()
         .map(|p| ((p.id.clone(), p.version.clone()), p.sha256.clone()))
         .collect();
-    let plugins = pins(&state, &parsed.document)
+    let usable = state.marketplace.org_plugins(&principal.org).await?;
+    let plugins = pins(&usable, &parsed.document)
         .into_iter()
         .map(|pin| {
-            let available: Vec<String> = state
-                .registry
-                .all()
-                .iter()
-                .filter(|p| p.manifest.id == pin.id)
-                .map(|p| p.manifest.version.clone())
-                .collect();
+            let available = usable.versions(&pin.id);
             let status = if pin.sha256.is_some() {
                 "installed"
             } else if available.is_empty() {

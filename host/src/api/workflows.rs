@@ -118,12 +118,15 @@ pub struct ValidationReport {
 }
 
 /// The view of a stored workflow, validated now.
-pub(super) fn view(state: &AppState, record: WorkflowRecord) -> WorkflowView {
+pub(super) async fn view(
+    state: &AppState,
+    record: WorkflowRecord,
+) -> Result<WorkflowView, Problem> {
     let problems = match documents::parse_value(&record.document) {
-        Ok(parsed) => documents::problems(state, &parsed.document),
+        Ok(parsed) => documents::problems(state, &record.org_id, &parsed.document).await?,
         Err(problem) => problem.errors,
     };
-    WorkflowView {
+    Ok(WorkflowView {
         id: record.id,
         name: record.name,
         status: record.status,
@@ -132,7 +135,7 @@ pub(super) fn view(state: &AppState, record: WorkflowRecord) -> WorkflowView {
         problems,
         created_at: record.created_at,
         updated_at: record.updated_at,
-    }
+    })
 }
 
 /// A workflow response with its `ETag`.
@@ -202,7 +205,7 @@ pub(super) async fn create_from(
         }
     }
     let record = load(state, principal, &id).await?;
-    Ok(view(state, record))
+    view(state, record).await
 }
 
 /// Saves `parsed` over workflow `id` if it is still at `expected`.
@@ -215,7 +218,7 @@ pub(super) async fn save_over(
     action: &str,
 ) -> Result<WorkflowView, Problem> {
     if record.status == "active" {
-        let problems = documents::problems(state, &parsed.document);
+        let problems = documents::problems(state, &principal.org, &parsed.document).await?;
         if !problems.is_empty() {
             return Err(Problem::validation(
                 "an active workflow only accepts a document without problems; deactivate it to save work in progress",
@@ -264,7 +267,7 @@ pub(super) async fn save_over(
         }
     }
     let record = load(state, principal, &record.id).await?;
-    Ok(view(state, record))
+    view(state, record).await
 }
 
 /// List workflows.
@@ -354,7 +357,7 @@ pub async fn get(
 ) -> Result<Response, Problem> {
     principal.require(Permission::ReadWorkflows)?;
     let record = load(&state, &principal, &id).await?;
-    Ok(with_etag(StatusCode::OK, view(&state, record)))
+    Ok(with_etag(StatusCode::OK, view(&state, record).await?))
 }
 
 /// Save a new version. `If-Match` must carry the `ETag` of the version edited;
@@ -454,7 +457,7 @@ pub async fn activate(
 ) -> Result<Response, Problem> {
     principal.require(Permission::EditWorkflows)?;
     let record = load(&state, &principal, &id).await?;
-    let current = view(&state, record);
+    let current = view(&state, record).await?;
     if !current.problems.is_empty() {
         return Err(Problem::validation(
             format!(
@@ -474,7 +477,7 @@ pub async fn activate(
     )
     .await?;
     let record = load(&state, &principal, &id).await?;
-    Ok(with_etag(StatusCode::OK, view(&state, record)))
+    Ok(with_etag(StatusCode::OK, view(&state, record).await?))
 }
 
 /// Deactivate a workflow: its trigger stops; running executions go on.
@@ -497,7 +500,7 @@ pub async fn deactivate(
     state.engine.deactivate(&principal.org, &id).await?;
     audit(&state, &principal, "workflow.deactivated", &id, json!({})).await?;
     let record = load(&state, &principal, &id).await?;
-    Ok(with_etag(StatusCode::OK, view(&state, record)))
+    Ok(with_etag(StatusCode::OK, view(&state, record).await?))
 }
 
 /// Validate a document without saving it: every problem with node id, field and reason.
@@ -517,7 +520,7 @@ pub async fn validate(
 ) -> Result<Json<ValidationReport>, Problem> {
     principal.require(Permission::ReadWorkflows)?;
     let problems = match documents::parse(&body.0) {
-        Ok(parsed) => documents::problems(&state, &parsed.document),
+        Ok(parsed) => documents::problems(&state, &principal.org, &parsed.document).await?,
         Err(problem) if problem.status == 422 => problem.errors,
         Err(problem) => return Err(problem),
     };

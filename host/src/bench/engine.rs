@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use crate::capabilities::{AiConfig, HostServices, NetworkPolicy, OutboundHttp};
 use crate::engine::{Engine, EngineConfig, StartRequest, SystemClock};
-use crate::runtime::{LoadOptions, PluginRegistry, Runtime, RuntimeConfig};
+use crate::marketplace::Marketplace;
+use crate::runtime::{PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::{Org, SecretCipher, Store};
 
 /// The org benchmarks run in.
@@ -184,15 +185,19 @@ pub(crate) async fn open_engine(db: &str, noop: &std::path::Path) -> anyhow::Res
     });
     let runtime = Arc::new(Runtime::new(RuntimeConfig::default(), services)?);
     let registry = Arc::new(PluginRegistry::new());
-    let bytes = std::fs::read(noop)
-        .with_context(|| format!("reading {} (run `make test-guests`)", noop.display()))?;
-    registry.insert(Arc::new(
-        runtime.load(&bytes, LoadOptions::default()).await?,
-    ));
-    let engine = Engine::new(
+    let marketplace = Marketplace::open(
         store.clone(),
         runtime.clone(),
         registry.clone(),
+        &temp.path().join("blobs"),
+    )
+    .await?;
+    let bytes = std::fs::read(noop)
+        .with_context(|| format!("reading {} (run `make test-guests`)", noop.display()))?;
+    marketplace.publish_builtin(&bytes).await?;
+    let engine = Engine::new(
+        store.clone(),
+        marketplace,
         Arc::new(SystemClock),
         EngineConfig::default(),
     );

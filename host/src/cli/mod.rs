@@ -80,6 +80,11 @@ pub struct DatabaseArgs {
     /// Database URL (`postgres://…`); the SQLite file in the data directory when absent.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Where published components are kept by sha256 (default `<data-dir>/blobs`).
+    /// Every process must reach the same directory: a shared volume when
+    /// workers run on several machines.
+    #[arg(long, env = "ATLAS_BLOBS_DIR")]
+    pub blobs_dir: Option<PathBuf>,
 }
 
 /// Which action components to load, and where their HTTP may go.
@@ -101,6 +106,13 @@ pub struct PluginArgs {
 }
 
 impl DatabaseArgs {
+    /// The blob directory in use.
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.blobs_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("blobs"))
+    }
+
     /// Opens the configured store, creating the master key when needed.
     pub async fn open_store(&self) -> anyhow::Result<crate::store::Store> {
         let key = crate::store::load_or_create_master_key(

@@ -127,6 +127,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             super::DatabaseArgs {
                 data_dir: data_dir.clone(),
                 database_url: None,
+                blobs_dir: None,
             }
             .open_store()
             .await?

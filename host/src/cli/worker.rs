@@ -11,6 +11,7 @@ use super::DatabaseArgs;
 use crate::capabilities::{HostServices, NetworkPolicy, OutboundHttp};
 use crate::crm::{Crm, Sweeper, SweeperConfig};
 use crate::engine::{Engine, EngineConfig, SystemClock};
+use crate::marketplace::Marketplace;
 use crate::runtime::{PluginRegistry, Runtime, RuntimeConfig};
 use crate::store::Store;
 
@@ -65,10 +66,18 @@ pub async fn build_engine(
         services,
     )?);
     let registry = Arc::new(PluginRegistry::new());
+    let marketplace = Marketplace::open(
+        store.clone(),
+        runtime.clone(),
+        registry.clone(),
+        &db.blobs_dir(),
+    )
+    .await
+    .context("opening the marketplace")?;
     for dir in &plugins.plugins_dirs {
         let started = std::time::Instant::now();
-        let loads = registry
-            .load_dir(&runtime, dir)
+        let loads = marketplace
+            .publish_builtin_dir(dir)
             .await
             .with_context(|| format!("reading plugin directory {}", dir.display()))?;
         for load in &loads {
@@ -86,20 +95,14 @@ pub async fn build_engine(
         }
         if !quiet {
             println!(
-                "{} plugin(s) loaded from {} in {} ms",
+                "{} built-in action(s) published from {} in {} ms",
                 loads.iter().filter(|l| l.result.is_ok()).count(),
                 dir.display(),
                 started.elapsed().as_millis()
             );
         }
     }
-    let engine = Engine::new(
-        store,
-        runtime.clone(),
-        registry.clone(),
-        Arc::new(SystemClock),
-        config,
-    );
+    let engine = Engine::new(store, marketplace, Arc::new(SystemClock), config);
     Ok(EngineParts {
         engine,
         runtime,

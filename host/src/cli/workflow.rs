@@ -104,8 +104,9 @@ pub async fn run(command: WorkflowCommand) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let parts = engine.parts().await?;
+            let usable = parts.engine.marketplace().org_plugins(&engine.org).await?;
             let problems = match parse_workflow(&text) {
-                Ok(doc) => validate(&doc, parts.registry.as_ref()),
+                Ok(doc) => validate(&doc, &usable),
                 Err(problems) => problems,
             };
             if problems.is_empty() {
@@ -134,7 +135,8 @@ pub async fn run(command: WorkflowCommand) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            let problems = validate(&doc, parts.registry.as_ref());
+            let usable = parts.engine.marketplace().org_plugins(&engine.org).await?;
+            let problems = validate(&doc, &usable);
             if !problems.is_empty() {
                 print_problems(&problems);
                 eprintln!("not saved: {} problem(s)", problems.len());

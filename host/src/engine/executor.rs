@@ -308,14 +308,17 @@ impl Engine {
         };
         let inner = &self.inner;
         let started = self.now();
-        let Some(plugin) = inner.registry.get(&config.plugin, &config.version) else {
-            let message = format!(
-                "plugin {}@{} is not installed",
-                config.plugin, config.version
-            );
-            return self
-                .action_failed(cursor, node, None, "unavailable", message, 0, started)
-                .await;
+        let resolved = inner
+            .marketplace
+            .resolve(&cursor.execution.org_id, &config.plugin, &config.version)
+            .await;
+        let (plugin, grants) = match resolved {
+            Ok(r) => (r.plugin, r.grants),
+            Err(denied) => {
+                return self
+                    .action_failed(cursor, node, None, denied.kind, denied.message, 0, started)
+                    .await;
+            }
         };
         if let Some(quiet) = &cursor.workflow.graph.document().settings.quiet_hours
             && plugin.manifest.category == "communication"
@@ -369,7 +372,7 @@ impl Engine {
                 contact: cursor.execution.contact.clone(),
             },
             input: input.clone(),
-            grants: plugin.requested_grants(),
+            grants,
         };
         let report = inner.runtime.run(&plugin, request).await;
         let fuel = report.fuel_consumed as i64;

@@ -29,7 +29,8 @@ pub use lifecycle::StartRequest;
 pub use retry::backoff_ms;
 pub use worker::WorkerHandle;
 
-use crate::runtime::{PluginRegistry, Runtime};
+use crate::marketplace::Marketplace;
+use crate::runtime::Runtime;
 use crate::store::{NewEvent, Store};
 use committer::Committer;
 pub use workflow_cache::LoadedWorkflow;
@@ -73,7 +74,7 @@ fn hostname() -> String {
 pub(crate) struct EngineInner {
     pub(crate) store: Store,
     pub(crate) runtime: Arc<Runtime>,
-    pub(crate) registry: Arc<PluginRegistry>,
+    pub(crate) marketplace: Arc<Marketplace>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) committer: Committer,
     pub(crate) events: broadcast::Sender<NewEvent>,
@@ -93,14 +94,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine over `store` running plugins from `registry`.
+    /// An engine over `store` running the actions `marketplace` lets each org run.
     pub fn new(
         store: Store,
-        runtime: Arc<Runtime>,
-        registry: Arc<PluginRegistry>,
+        marketplace: Arc<Marketplace>,
         clock: Arc<dyn Clock>,
         config: EngineConfig,
     ) -> Self {
+        let runtime = marketplace.runtime().clone();
         let (events, _) = broadcast::channel(4096);
         let committer = Committer::start(store.clone(), events.clone());
         Self {
@@ -108,7 +109,7 @@ impl Engine {
                 workflows: WorkflowCache::new(store.clone()),
                 store,
                 runtime,
-                registry,
+                marketplace,
                 clock,
                 committer,
                 events,
@@ -118,6 +119,11 @@ impl Engine {
                 local_worker: OnceLock::new(),
             }),
         }
+    }
+
+    /// The marketplace: which actions each org may run.
+    pub fn marketplace(&self) -> &Arc<Marketplace> {
+        &self.inner.marketplace
     }
 
     /// Transition events as they are committed (for live views).

@@ -14,6 +14,7 @@ mod executions;
 mod ingested_events;
 mod jobs;
 mod kv;
+pub mod marketplace;
 mod master_key;
 mod orgs;
 mod schedules;

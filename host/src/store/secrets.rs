@@ -14,13 +14,21 @@ use super::{Store, now_ms, with_pool};
 #[derive(Clone)]
 pub struct SecretCipher {
     aead: XChaCha20Poly1305,
+    /// A second key derived from the master key, for deterministic keys
+    /// (the built-in publisher's signing key); never used for encryption.
+    derivation_root: [u8; 32],
 }
 
 impl SecretCipher {
     /// A cipher for a 32-byte master key.
     pub fn new(key: &[u8; 32]) -> Self {
+        use sha2::Digest as _;
+        let mut root = sha2::Sha256::new();
+        root.update(b"atlas-flow key derivation v1\0");
+        root.update(key);
         Self {
             aead: XChaCha20Poly1305::new(key.into()),
+            derivation_root: root.finalize().into(),
         }
     }
 
@@ -73,6 +81,17 @@ fn associated_data(org: &str, plugin: &str, name: &str) -> Vec<u8> {
 }
 
 impl Store {
+    /// A 32-byte seed derived from the master key for `label`: the same for
+    /// every process sharing the master key, and unrelated for other labels.
+    pub fn derived_seed(&self, label: &[u8]) -> [u8; 32] {
+        use hmac::Mac as _;
+        let mut mac =
+            <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&self.cipher.derivation_root)
+                .expect("HMAC takes any key length");
+        mac.update(label);
+        mac.finalize().into_bytes().into()
+    }
+
     /// Stores (or replaces) a secret for a plugin's install in an org.
     pub async fn secret_put(
         &self,

@@ -309,6 +309,20 @@ impl Store {
         Ok(record)
     }
 
+    /// Every workflow of an org that is not deleted, with its current document.
+    pub async fn current_workflows(&self, org: &str) -> anyhow::Result<Vec<WorkflowRecord>> {
+        let records = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT id, org_id, name, status, version, document, created_at, updated_at FROM workflows WHERE org_id = $1 AND deleted_at IS NULL ORDER BY id",
+        )
+        .bind(org)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>(workflow_from_row!(r)))
+        .collect::<Result<Vec<_>, _>>()?);
+        Ok(records)
+    }
+
     /// `(current version, status)` of a workflow, unless deleted, without
     /// reading its document (the hot path of starting executions).
     pub async fn workflow_head(

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use atlas::capabilities::{AiConfig, NetworkPolicy};
 use atlas::engine::{Engine, EngineConfig, ManualClock, StartRequest, WorkerHandle};
-use atlas::runtime::{LoadOptions, PluginRegistry};
+use atlas::runtime::PluginRegistry;
 use atlas::store::{ExecutionRecord, ExecutionStatus, Org, StepRecord, Store};
 use serde_json::{Value, json};
 
@@ -29,6 +29,7 @@ pub struct TestEngine {
     pub engine: Engine,
     pub runtime: Arc<atlas::runtime::Runtime>,
     pub registry: Arc<PluginRegistry>,
+    pub marketplace: Arc<atlas::marketplace::Marketplace>,
     pub clock: Arc<ManualClock>,
     pub store: Store,
     worker: Option<WorkerHandle>,
@@ -79,18 +80,17 @@ impl TestEngine {
             ai.unwrap_or_default(),
         ));
         let registry = Arc::new(PluginRegistry::new());
+        let marketplace = super::marketplace_over(&store, &runtime, &registry).await;
         for &name in components {
-            let plugin = runtime
-                .load(&component_bytes(name), LoadOptions::default())
+            marketplace
+                .publish_builtin(&component_bytes(name))
                 .await
-                .unwrap();
-            registry.insert(Arc::new(plugin));
+                .unwrap_or_else(|e| panic!("publishing {name}: {e}"));
         }
         let clock = Arc::new(ManualClock::new(START_MS));
         let engine = Engine::new(
             store.clone(),
-            runtime.clone(),
-            registry.clone(),
+            marketplace.clone(),
             clock.clone(),
             EngineConfig {
                 poll_interval: Duration::from_millis(20),
@@ -103,6 +103,7 @@ impl TestEngine {
             engine,
             runtime,
             registry,
+            marketplace,
             clock,
             store,
             worker,

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod api;
 pub mod crm_world;
 pub mod engine;
+pub mod marketplace;
 pub mod openai;
 pub mod recorder;
 pub mod studio;
@@ -130,6 +131,18 @@ pub async fn postgres_store() -> (Store, PgDatabase) {
         .await
         .expect("opening postgres store");
     (store, db)
+}
+
+/// A marketplace over `store` with its blobs in a fresh temporary directory.
+pub async fn marketplace_over(
+    store: &Store,
+    runtime: &std::sync::Arc<Runtime>,
+    registry: &std::sync::Arc<atlas::runtime::PluginRegistry>,
+) -> std::sync::Arc<atlas::marketplace::Marketplace> {
+    let blobs = std::env::temp_dir().join(format!("atlas-test-blobs-{}", uuid::Uuid::now_v7()));
+    atlas::marketplace::Marketplace::open(store.clone(), runtime.clone(), registry.clone(), &blobs)
+        .await
+        .expect("opening the marketplace")
 }
 
 /// A runtime over `store` with the given network policy and no disk cache.

@@ -117,7 +117,8 @@ impl Studio {
         let settings: Map<String, Value> = settings.as_object().cloned().unwrap_or_default();
         let document = atlas::templates::instantiate(template, None, &settings).unwrap();
         let typed = atlas::graph::parse_workflow(&document.to_string()).expect("well-formed");
-        let problems = atlas::graph::validate(&typed, self.engine.registry.as_ref());
+        let usable = self.engine.marketplace.org_plugins(ORG).await.unwrap();
+        let problems = atlas::graph::validate(&typed, &usable);
         assert!(problems.is_empty(), "{}: {problems:?}", template.id);
         self.engine.workflow(&template.id, document).await
     }

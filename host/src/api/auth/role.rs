@@ -51,11 +51,19 @@ pub enum Permission {
     EditContacts,
     /// Read workflow analytics.
     ReadAnalytics,
+    /// Install marketplace actions, grant their capabilities, enter their secrets.
+    ManageInstalls,
+    /// Hold a publisher account: register keys, publish and yank versions.
+    Publish,
+    /// Review published versions, yank any version, use the kill switch.
+    ReviewPlugins,
+    /// Manage a reseller's sub-accounts, branding and preinstalls.
+    ManageResale,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 16] = [
         Self::ReadWorkflows,
         Self::EditWorkflows,
         Self::DeleteWorkflows,
@@ -68,6 +76,10 @@ impl Permission {
         Self::ReadContacts,
         Self::EditContacts,
         Self::ReadAnalytics,
+        Self::ManageInstalls,
+        Self::Publish,
+        Self::ReviewPlugins,
+        Self::ManageResale,
     ];
 
     /// What it allows, in words.
@@ -85,6 +97,10 @@ impl Permission {
             Self::ReadContacts => "read contacts",
             Self::EditContacts => "edit contacts",
             Self::ReadAnalytics => "read analytics",
+            Self::ManageInstalls => "install marketplace actions",
+            Self::Publish => "publish actions",
+            Self::ReviewPlugins => "review published actions",
+            Self::ManageResale => "manage sub-accounts and branding",
         }
     }
 }
@@ -123,7 +139,10 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
         match self {
-            Self::Owner | Self::Admin | Self::ResellerAdmin => true,
+            Self::Owner | Self::Admin => {
+                !matches!(permission, Publish | ReviewPlugins | ManageResale)
+            }
+            Self::ResellerAdmin => !matches!(permission, ReviewPlugins),
             Self::Staff => matches!(
                 permission,
                 ReadWorkflows
@@ -140,7 +159,8 @@ impl Role {
                 permission,
                 ReadWorkflows | ReadExecutions | ReadCatalog | ReadContacts | ReadAnalytics
             ),
-            Self::Partner | Self::PlatformAdmin => matches!(permission, ReadCatalog),
+            Self::Partner => matches!(permission, ReadCatalog | Publish | ReadAudit),
+            Self::PlatformAdmin => matches!(permission, ReadCatalog | ReviewPlugins | ReadAudit),
         }
     }
 

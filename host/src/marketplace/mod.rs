@@ -1,0 +1,128 @@
+//! The marketplace service: the one path by which actions become runnable.
+//!
+//! Built-in actions are published through it at startup (signed with the
+//! built-in publisher key); partners publish signed versions that a platform
+//! admin reviews; orgs install approved versions with explicit grants;
+//! resellers brand actions, publish private ones and preinstall them into
+//! their sub-accounts. The engine asks [`Marketplace::resolve`] before every
+//! action step, so a kill switch or a missing grant stops a version at once.
+//!
+//! One concept per file: `publish.rs` (the checks), `component_limits.rs`
+//! (what a component declares), `builtin.rs`, `access.rs` (what an org may run,
+//! with which grants), `org_catalog.rs` (what an org sees, branded),
+//! `installs.rs` (install, grant, upgrade reports), `resellers.rs`.
+
+mod access;
+mod builtin;
+mod component_limits;
+mod installs;
+mod org_catalog;
+mod publish;
+mod resellers;
+mod review;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use marketplace::{BlobStore, KeyFile};
+
+use crate::runtime::{PluginRegistry, Runtime};
+use crate::store::Store;
+use crate::store::marketplace::PublisherKind;
+
+pub use access::{Denied, Resolved};
+pub use builtin::BuiltinLoad;
+pub use installs::{InstallError, InstallOutcome, InstallRequest, NodeBreak, UpgradeReport};
+pub use org_catalog::{OrgAction, OrgPlugins};
+pub use publish::{PublishError, PublishRequest, Published};
+pub use resellers::BrandView;
+pub use review::Actor;
+
+/// The id and name of the publisher of the built-in actions.
+pub const BUILTIN_PUBLISHER: &str = "atlas";
+
+/// Limits every published component must respect.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishLimits {
+    /// Largest component accepted, in bytes.
+    pub max_component_bytes: usize,
+}
+
+impl Default for PublishLimits {
+    fn default() -> Self {
+        Self {
+            max_component_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// Publishing, review, installs, access checks and branding.
+pub struct Marketplace {
+    store: Store,
+    runtime: Arc<Runtime>,
+    registry: Arc<PluginRegistry>,
+    blobs: BlobStore,
+    builtin_key: KeyFile,
+    limits: PublishLimits,
+    access: access::AccessCache,
+}
+
+impl std::fmt::Debug for Marketplace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Marketplace").finish_non_exhaustive()
+    }
+}
+
+impl Marketplace {
+    /// Opens the marketplace over `store`, keeping component blobs in
+    /// `blob_dir`, and registers the built-in publisher and its key (derived
+    /// from the deployment's master key, so every worker agrees on it).
+    pub async fn open(
+        store: Store,
+        runtime: Arc<Runtime>,
+        registry: Arc<PluginRegistry>,
+        blob_dir: &Path,
+    ) -> anyhow::Result<Arc<Self>> {
+        let blobs = BlobStore::open(blob_dir)?;
+        let builtin_key = KeyFile::from_seed(store.derived_seed(b"builtin-publisher-key"));
+        store
+            .ensure_publisher(BUILTIN_PUBLISHER, "Atlas Flow", PublisherKind::Builtin)
+            .await?;
+        store
+            .publisher_key_add(
+                BUILTIN_PUBLISHER,
+                &builtin_key.key_id,
+                &builtin_key.public_key,
+            )
+            .await?;
+        Ok(Arc::new(Self {
+            store,
+            runtime,
+            registry,
+            blobs,
+            builtin_key,
+            limits: PublishLimits::default(),
+            access: access::AccessCache::default(),
+        }))
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The plugin runtime.
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    /// Plugins loaded in this process (a cache of compiled components).
+    pub fn registry(&self) -> &Arc<PluginRegistry> {
+        &self.registry
+    }
+
+    /// The limits publishing enforces.
+    pub fn limits(&self) -> PublishLimits {
+        self.limits
+    }
+}

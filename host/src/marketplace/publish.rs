@@ -1,0 +1,245 @@
+//! Publishing a version: every check in order, each failure naming itself
+//! (`size`, `signature`, `component`, `world`, `manifest`, `limits`, `schema`,
+//! `owner`, `version`), then the bytes into the blob directory and the version
+//! into the catalog, pending review (built-in versions are approved as published).
+
+use std::sync::Arc;
+
+use marketplace::{PublishCheck, Rejection, check_newer, verify_signature};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{BUILTIN_PUBLISHER, Marketplace, component_limits};
+use crate::runtime::{LoadError, LoadOptions, Plugin};
+use crate::store::AuditEntry;
+use crate::store::marketplace::{NewPluginVersion, ReviewStatus};
+
+/// An upload to publish.
+#[derive(Debug, Clone)]
+pub struct PublishRequest<'a> {
+    /// The publishing publisher (the caller's org).
+    pub publisher_id: &'a str,
+    /// The component's bytes.
+    pub bytes: &'a [u8],
+    /// The key that signed them.
+    pub key_id: &'a str,
+    /// The ed25519 signature of the bytes, base64.
+    pub signature: &'a str,
+    /// What changed in this version.
+    pub changelog: &'a str,
+    /// For a reseller's private plugin: the reseller whose sub-accounts alone see it.
+    pub private_to: Option<&'a str>,
+    /// The uploading user.
+    pub published_by: &'a str,
+}
+
+/// A recorded version.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Published {
+    /// Action id, from the manifest.
+    pub plugin_id: String,
+    /// Version, from the manifest.
+    pub version: String,
+    /// Content address of the component.
+    pub sha256: String,
+    /// Review state: `pending` for partners, `approved` for built-in actions.
+    pub status: ReviewStatus,
+}
+
+/// Why a publish failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// A check failed; the rejection names it.
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    /// The server failed (database, disk).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+fn reject(check: PublishCheck, detail: impl Into<String>) -> PublishError {
+    PublishError::Rejected(Rejection::new(check, detail))
+}
+
+/// Which check a load failure belongs to.
+fn load_rejection(error: LoadError) -> PublishError {
+    match error {
+        LoadError::NotWasm(_) | LoadError::CoreModule | LoadError::Invalid(_) => {
+            reject(PublishCheck::Component, error.to_string())
+        }
+        LoadError::WrongWorld(_) | LoadError::Link(_) => {
+            reject(PublishCheck::World, error.to_string())
+        }
+        LoadError::Manifest(detail) => {
+            let schema_problems: Vec<&str> = detail
+                .lines()
+                .filter(|l| l.starts_with("input-schema") || l.starts_with("output-schema"))
+                .collect();
+            if schema_problems.is_empty() {
+                reject(PublishCheck::Manifest, detail)
+            } else {
+                reject(PublishCheck::Schema, schema_problems.join("\n"))
+            }
+        }
+        LoadError::Io(detail) => PublishError::Internal(anyhow::anyhow!(detail)),
+    }
+}
+
+impl Marketplace {
+    /// Runs every publish check and records the version.
+    pub async fn publish(&self, request: PublishRequest<'_>) -> Result<Published, PublishError> {
+        let plugin = self.check_upload(&request).await?;
+        self.record(&request, plugin).await
+    }
+
+    /// The checks that need only the upload: size, signature, limits,
+    /// component, world, manifest, schema. Returns the loaded plugin.
+    pub(super) async fn check_upload(
+        &self,
+        request: &PublishRequest<'_>,
+    ) -> Result<Plugin, PublishError> {
+        let limit = self.limits.max_component_bytes;
+        if request.bytes.len() > limit {
+            return Err(reject(
+                PublishCheck::Size,
+                format!(
+                    "the component is {} bytes; the limit is {limit}",
+                    request.bytes.len()
+                ),
+            ));
+        }
+        let key = self.store.publisher_key(request.key_id).await?;
+        let key = match key {
+            None => {
+                return Err(reject(
+                    PublishCheck::Signature,
+                    format!("key `{}` is not registered", request.key_id),
+                ));
+            }
+            Some(k) if k.publisher_id != request.publisher_id => {
+                return Err(reject(
+                    PublishCheck::Signature,
+                    format!("key `{}` belongs to another publisher", request.key_id),
+                ));
+            }
+            Some(k) if k.revoked_at.is_some() => {
+                return Err(reject(
+                    PublishCheck::Signature,
+                    format!("key `{}` was revoked", request.key_id),
+                ));
+            }
+            Some(k) => k,
+        };
+        verify_signature(&key.public_key, request.bytes, request.signature).map_err(|e| {
+            reject(
+                PublishCheck::Signature,
+                format!("{e} (the component changed after signing, or another key signed it)"),
+            )
+        })?;
+        let memory = component_limits::total_initial_memory(request.bytes).map_err(|e| {
+            reject(
+                PublishCheck::Component,
+                format!("not a valid WebAssembly component: {e}"),
+            )
+        })?;
+        let memory_limit = self.runtime.default_limits().memory_bytes as u64;
+        if memory > memory_limit {
+            return Err(reject(
+                PublishCheck::Limits,
+                format!(
+                    "the component starts with {memory} bytes of linear memory; runs are limited to {memory_limit}"
+                ),
+            ));
+        }
+        self.runtime
+            .load(request.bytes, LoadOptions::default())
+            .await
+            .map_err(load_rejection)
+    }
+
+    /// The checks against the catalog (owner, version), then the blob, the
+    /// version row and the audit record.
+    pub(super) async fn record(
+        &self,
+        request: &PublishRequest<'_>,
+        plugin: Plugin,
+    ) -> Result<Published, PublishError> {
+        let id = plugin.manifest.id.clone();
+        match self.store.plugin_owner(&id).await? {
+            Some((owner, _)) if owner != request.publisher_id => {
+                return Err(reject(
+                    PublishCheck::Owner,
+                    format!("the action id `{id}` belongs to publisher `{owner}`"),
+                ));
+            }
+            None if request.publisher_id != BUILTIN_PUBLISHER && id.starts_with("atlas.") => {
+                return Err(reject(
+                    PublishCheck::Owner,
+                    format!("`{id}`: ids starting with `atlas.` are reserved for built-in actions"),
+                ));
+            }
+            _ => {}
+        }
+        let published: Vec<String> = self
+            .store
+            .plugin_versions(&id)
+            .await?
+            .into_iter()
+            .map(|v| v.version)
+            .collect();
+        let version = check_newer(
+            &plugin.manifest.version,
+            published.iter().map(String::as_str),
+        )
+        .map_err(|e| reject(PublishCheck::Version, e.to_string()))?;
+        let sha256 = self
+            .blobs
+            .put(request.bytes)
+            .map_err(|e| anyhow::anyhow!("storing the component: {e}"))?;
+        let status = if request.publisher_id == BUILTIN_PUBLISHER {
+            ReviewStatus::Approved
+        } else {
+            ReviewStatus::Pending
+        };
+        let manifest = serde_json::to_value(&plugin.manifest).map_err(anyhow::Error::from)?;
+        let inserted = self
+            .store
+            .plugin_version_insert(&NewPluginVersion {
+                plugin_id: &id,
+                version: &version,
+                sha256: &sha256,
+                size_bytes: request.bytes.len(),
+                wit_version: &plugin.wit_version,
+                manifest: &manifest,
+                changelog: request.changelog,
+                key_id: request.key_id,
+                status,
+                publisher_id: request.publisher_id,
+                private_to: request.private_to,
+                published_by: request.published_by,
+            })
+            .await?;
+        if !inserted {
+            return Err(reject(
+                PublishCheck::Version,
+                format!("version {version} of `{id}` was published meanwhile"),
+            ));
+        }
+        self.store
+            .audit_append(&[AuditEntry {
+                org_id: request.publisher_id.into(),
+                actor: request.published_by.into(),
+                action: "plugin.published".into(),
+                target: format!("{id}@{version}"),
+                detail: serde_json::json!({ "sha256": sha256, "status": status, "key_id": request.key_id, "private_to": request.private_to }),
+            }])
+            .await?;
+        self.registry.insert(Arc::new(plugin));
+        Ok(Published {
+            plugin_id: id,
+            version: version.to_string(),
+            sha256,
+            status,
+        })
+    }
+}
