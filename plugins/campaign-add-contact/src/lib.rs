@@ -3,39 +3,17 @@
 
 use atlas_sdk::crm;
 use atlas_sdk::{Action, ActionError, Capability, Category, Context, Manifest, Outcome};
-use crm_common::{Access, crm_failure, required, resolve_contact_id};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use crm_common::{CampaignMembershipInput, CampaignMembershipOutput, change_membership};
 
 /// The outcome of every successful run.
 const ADDED: &str = "added";
-
-/// The campaign.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddContactInput {
-    /// The campaign.
-    pub campaign_id: String,
-    /// The contact; the run's contact when left out.
-    #[serde(default)]
-    pub contact_id: Option<String>,
-}
-
-/// The campaign and the contact.
-#[derive(Debug, PartialEq, Serialize, JsonSchema)]
-pub struct AddContactOutput {
-    /// The campaign.
-    pub campaign_id: String,
-    /// The contact.
-    pub contact_id: String,
-}
 
 /// The add-contact campaign action.
 pub struct AddContact;
 
 impl Action for AddContact {
-    type Input = AddContactInput;
-    type Output = AddContactOutput;
+    type Input = CampaignMembershipInput;
+    type Output = CampaignMembershipOutput;
 
     fn manifest() -> Manifest {
         Manifest::new(
@@ -52,19 +30,10 @@ impl Action for AddContact {
 
     fn execute(
         ctx: &Context,
-        input: AddContactInput,
-    ) -> Result<Outcome<AddContactOutput>, ActionError> {
-        let campaign_id = required("campaign_id", &input.campaign_id)?.to_owned();
-        let contact_id = resolve_contact_id(ctx, input.contact_id.as_deref())?;
-        crm::add_to_campaign(&campaign_id, &contact_id)
-            .map_err(|error| crm_failure(Access::Write, error))?;
-        Ok(Outcome::new(
-            ADDED,
-            AddContactOutput {
-                campaign_id,
-                contact_id,
-            },
-        ))
+        input: CampaignMembershipInput,
+    ) -> Result<Outcome<CampaignMembershipOutput>, ActionError> {
+        let output = change_membership(ctx, input, crm::add_to_campaign)?;
+        Ok(Outcome::new(ADDED, output))
     }
 }
 

@@ -4,39 +4,17 @@
 
 use atlas_sdk::crm;
 use atlas_sdk::{Action, ActionError, Capability, Category, Context, Manifest, Outcome};
-use crm_common::{Access, crm_failure, required, resolve_contact_id};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use crm_common::{CampaignMembershipInput, CampaignMembershipOutput, change_membership};
 
 /// The outcome of every successful run.
 const REMOVED: &str = "removed";
-
-/// The campaign.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RemoveContactInput {
-    /// The campaign.
-    pub campaign_id: String,
-    /// The contact; the run's contact when left out.
-    #[serde(default)]
-    pub contact_id: Option<String>,
-}
-
-/// The campaign and the contact.
-#[derive(Debug, PartialEq, Serialize, JsonSchema)]
-pub struct RemoveContactOutput {
-    /// The campaign.
-    pub campaign_id: String,
-    /// The contact.
-    pub contact_id: String,
-}
 
 /// The remove-contact campaign action.
 pub struct RemoveContact;
 
 impl Action for RemoveContact {
-    type Input = RemoveContactInput;
-    type Output = RemoveContactOutput;
+    type Input = CampaignMembershipInput;
+    type Output = CampaignMembershipOutput;
 
     fn manifest() -> Manifest {
         Manifest::new(
@@ -53,19 +31,10 @@ impl Action for RemoveContact {
 
     fn execute(
         ctx: &Context,
-        input: RemoveContactInput,
-    ) -> Result<Outcome<RemoveContactOutput>, ActionError> {
-        let campaign_id = required("campaign_id", &input.campaign_id)?.to_owned();
-        let contact_id = resolve_contact_id(ctx, input.contact_id.as_deref())?;
-        crm::remove_from_campaign(&campaign_id, &contact_id)
-            .map_err(|error| crm_failure(Access::Write, error))?;
-        Ok(Outcome::new(
-            REMOVED,
-            RemoveContactOutput {
-                campaign_id,
-                contact_id,
-            },
-        ))
+        input: CampaignMembershipInput,
+    ) -> Result<Outcome<CampaignMembershipOutput>, ActionError> {
+        let output = change_membership(ctx, input, crm::remove_from_campaign)?;
+        Ok(Outcome::new(REMOVED, output))
     }
 }
 

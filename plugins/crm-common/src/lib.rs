@@ -3,11 +3,13 @@
 //! that name what failed, required text inputs, and the contact as an output
 //! document.
 
+pub mod campaign_membership;
 pub mod contact;
 pub mod contact_id;
 pub mod crm_failure;
 pub mod required;
 
+pub use campaign_membership::{CampaignMembershipInput, CampaignMembershipOutput, change_membership};
 pub use contact::ContactOutput;
 pub use contact_id::resolve_contact_id;
 pub use crm_failure::{Access, crm_failure};
