@@ -4,7 +4,9 @@ import type { ApiClient } from './api/client';
 import type { Branding } from './api/types';
 import { applyTheme, brandTheme, type Theme } from './model/branding';
 
-export const ThemeContext = createContext<Theme>(brandTheme(null));
+const DEFAULT_THEME = brandTheme(null);
+
+export const ThemeContext = createContext<Theme>(DEFAULT_THEME);
 
 export function useTheme(): Theme {
   return useContext(ThemeContext);
@@ -12,14 +14,14 @@ export function useTheme(): Theme {
 
 /** The theme of the signed-in org (the default one until `/branding` answers, or signed out, or if it fails). */
 export function useBrandTheme(api: ApiClient | null): Theme {
-  const [theme, setTheme] = useState(() => brandTheme(null));
+  const [theme, setTheme] = useState(DEFAULT_THEME);
   useEffect(() => {
-    setTheme(brandTheme(null));
+    setTheme(DEFAULT_THEME);
     if (!api) return;
     let live = true;
     api.get<Branding>('/branding').then(
       (branding) => live && setTheme(brandTheme(branding)),
-      () => live && setTheme(brandTheme(null)),
+      () => live && setTheme(DEFAULT_THEME),
     );
     return () => {
       live = false;
