@@ -1,6 +1,7 @@
 // Shared by the browser tests: Debian's Chromium through playwright-core, the
 // server under test, and a few canvas gestures.
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,8 +13,8 @@ export const ARTIFACTS = resolve(fileURLToPath(import.meta.url), '../../test-res
 
 if (!URL || !TOKEN) throw new Error('run the browser tests through e2e/run.mjs (ATLAS_URL and ATLAS_TOKEN)');
 
-/** Starts Chromium with a fresh profile; returns it with a signed-in page. */
-export async function openBrowser({ width = 1440, height = 900 } = {}) {
+/** Starts Chromium with a fresh profile; returns it with a page signed in with `token` (the demo owner's by default). */
+export async function openBrowser({ width = 1440, height = 900, token = TOKEN } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'atlas-chromium-'));
   // A fresh --user-data-dir each time (Playwright passes it from `profile`).
   const context = await chromium.launchPersistentContext(profile, {
@@ -26,7 +27,7 @@ export async function openBrowser({ width = 1440, height = 900 } = {}) {
     viewport: { width, height },
     acceptDownloads: true,
   });
-  await context.addInitScript((token) => window.localStorage.setItem('atlas.token', token), TOKEN);
+  await context.addInitScript((t) => window.localStorage.setItem('atlas.token', t), token);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   const errors = [];
@@ -44,13 +45,26 @@ export async function openBrowser({ width = 1440, height = 900 } = {}) {
 
 /** Calls the API as the demo owner. */
 export async function api(method, path, body, headers = {}) {
+  return apiAs(TOKEN, method, path, body, headers);
+}
+
+/** Calls the API with `token`. */
+export async function apiAs(token, method, path, body, headers = {}) {
   const response = await fetch(`${URL}/api/v2${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get('etag') };
+}
+
+/** Issues a token for `role` in `org` with the server's own secret (`atlas token`). */
+export function issueToken(org, role, sub = `e2e-${role}`) {
+  const { ATLAS_BIN, ATLAS_DATA_DIR } = process.env;
+  if (!ATLAS_BIN || !ATLAS_DATA_DIR) throw new Error('run the browser tests through e2e/run.mjs (ATLAS_BIN and ATLAS_DATA_DIR)');
+  const args = ['token', '--org', org, '--role', role, '--sub', sub, '--data-dir', ATLAS_DATA_DIR];
+  return execFileSync(ATLAS_BIN, args, { encoding: 'utf8' }).trim();
 }
 
 /** Creates a workflow from a document and returns its id. */

@@ -52,7 +52,8 @@ try {
   const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     cwd: builderDir,
     stdio: 'inherit',
-    env: { ...process.env, ATLAS_URL: url, ATLAS_TOKEN: token },
+    // The binary and data directory let a test issue tokens for other orgs and roles (`atlas token`).
+    env: { ...process.env, ATLAS_URL: url, ATLAS_TOKEN: token, ATLAS_BIN: atlas, ATLAS_DATA_DIR: data },
   });
   code = await new Promise((r) => tests.on('exit', (c) => r(c ?? 1)));
   console.log(`browser suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,4 +1,4 @@
-/** The app shell: sign-in, then the workflow list, an editor or analytics by route. */
+/** The app shell: sign-in, then (under the org's branding) the workflow list, an editor or analytics by route. */
 import { useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { match, usePath } from './router';
@@ -7,6 +7,7 @@ import { SignIn } from './pages/SignIn';
 import { WorkflowList } from './pages/WorkflowList';
 import { EditorPage } from './editor/EditorPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
+import { ThemeContext, useBrandTheme } from './theme';
 
 export function App() {
   const [token, setToken] = useState<string | null>(storedToken);
@@ -24,6 +25,7 @@ export function App() {
         : null,
     [token],
   );
+  const theme = useBrandTheme(session?.api ?? null);
   if (!session) {
     return (
       <SignIn
@@ -38,7 +40,9 @@ export function App() {
   const editor = match('/workflows/:id', path);
   return (
     <SessionContext.Provider value={session}>
-      {analytics ? <AnalyticsPage key={analytics.id} id={analytics.id} /> : editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
+      <ThemeContext.Provider value={theme}>
+        {analytics ? <AnalyticsPage key={analytics.id} id={analytics.id} /> : editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
+      </ThemeContext.Provider>
     </SessionContext.Provider>
   );
 }

@@ -713,3 +713,58 @@ on_both_stores!(
         t.stop().await;
     }
 );
+
+on_both_stores!(business_hours_wait_in_its_own_time_zone, |db| async move {
+    let t = TestEngine::start(db).await;
+    let hours = |zone: Option<&str>| {
+        let mut config = json!({
+            "mode": "business_hours",
+            "windows": { "mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]] },
+        });
+        if let Some(zone) = zone {
+            config["time_zone"] = json!(zone);
+        }
+        document(
+            vec![
+                node("start", "trigger", json!({ "event": "lead_created" })),
+                node("open", "wait_until", config),
+                node(
+                    "sms",
+                    "action",
+                    json!({ "plugin": "atlas.test.message", "version": "0.1.0", "input": {} }),
+                ),
+            ],
+            vec![edge("start", "next", "open"), edge("open", "next", "sms")],
+        )
+    };
+    let sent_at = |steps: Vec<atlas::store::StepRecord>| {
+        steps.last().unwrap().output.as_ref().unwrap()["at"]
+            .as_i64()
+            .unwrap()
+    };
+    // Monday 09:00 in London, the org's zone: open, so no wait.
+    let london = t.workflow("hours-org", hours(None)).await;
+    let id = t.run(&london, contact("c-london"), json!({})).await;
+    t.wait_for(&id, ExecutionStatus::Completed).await;
+    assert_eq!(sent_at(t.steps(&id).await), common::engine::START_MS);
+    // 04:00 in New York (EST, UTC-5): it opens at 09:00 there, 14:00 UTC.
+    let new_york = t
+        .workflow("hours-ny", hours(Some("America/New_York")))
+        .await;
+    let id = t.run(&new_york, contact("c-ny"), json!({})).await;
+    t.wait_for(&id, ExecutionStatus::Waiting).await;
+    t.advance(Duration::from_secs(5 * 3600 - 60));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        t.steps(&id).await.iter().all(|s| s.node_id != "sms"),
+        "still closed at 08:59 in New York"
+    );
+    t.advance(Duration::from_secs(60));
+    t.wait_for(&id, ExecutionStatus::Completed).await;
+    assert_eq!(
+        sent_at(t.steps(&id).await),
+        common::engine::START_MS + 5 * 3_600_000,
+        "sent at 09:00 in New York"
+    );
+    t.stop().await;
+});

@@ -695,6 +695,53 @@ fn config_values_are_checked() {
 }
 
 #[test]
+fn business_hours_time_zone_is_an_iana_name() {
+    let wait = |zone: Value| {
+        let mut document = welcome_workflow();
+        push_node(
+            &mut document,
+            json!({"id": "hours", "kind": "wait_until", "config": {
+            "mode": "business_hours", "windows": {"mon": [["09:00", "17:00"]]},
+            "time_zone": zone}}),
+        );
+        push_edge(
+            &mut document,
+            json!({"id": "e8", "source": "task", "target": "hours", "outcome": "created"}),
+        );
+        problems_of(&document)
+    };
+    assert_eq!(wait(json!("Europe/Madrid")), Vec::<Problem>::new());
+    assert_eq!(
+        wait(json!("America/Argentina/Buenos_Aires")),
+        Vec::<Problem>::new()
+    );
+    let problems = wait(json!("Europe/Atlantis"));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = problem_at(&problems, Some("hours"), "config.time_zone");
+    assert!(
+        problem
+            .reason
+            .contains("`Europe/Atlantis` is not an IANA time zone"),
+        "{problem:?}"
+    );
+    let document: WorkflowDocument = serde_json::from_value(json!({
+        "name": "t", "nodes": [{"id": "w", "kind": "wait_until", "position": {"x": 0, "y": 0},
+        "config": {"mode": "business_hours", "windows": {}}}], "edges": []}))
+    .unwrap();
+    let NodeKind::WaitUntil(config) = &document.nodes[0].kind else {
+        panic!("a wait_until node")
+    };
+    assert!(
+        !serde_json::to_value(config)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .contains_key("time_zone"),
+        "an absent zone stays absent"
+    );
+}
+
+#[test]
 fn settings_are_checked() {
     let mut document = welcome_workflow();
     document["settings"]["quiet_hours"]["end"] = json!("8am");

@@ -37,6 +37,23 @@ export interface CatalogEntry {
   output_schema: Record<string, unknown>;
   outcomes: OutcomeSpec[];
   capability_descriptions: string[];
+  /** True when the org's reseller renamed or restyled this action; `name`, `description` and `icon` are then the branded ones. */
+  branded?: boolean;
+  /** Input a new node of this action starts with (the reseller's defaults; may be empty). */
+  default_input?: Record<string, unknown>;
+  /** Who publishes the action. */
+  publisher?: string;
+}
+
+/** `GET /branding`: how the signed-in org's reseller brands the product. */
+export interface Branding {
+  product_name: string;
+  /** An image URL or data URL. */
+  logo: string | null;
+  /** `#RRGGBB`. */
+  primary_color: string | null;
+  accent_color: string | null;
+  reseller_org_id: string | null;
 }
 
 /** A stored workflow with its current document and problems. */

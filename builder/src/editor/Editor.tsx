@@ -24,6 +24,7 @@ import { useShortcuts } from './useShortcuts';
 import { useValidation } from './useValidation';
 import { useWorkflowDocument, type SaveState } from './useWorkflowDocument';
 import { VersionsPanel } from './VersionsPanel';
+import { useTheme } from '../theme';
 
 const SAVE_TEXT: Record<SaveState, string> = {
   saved: 'All changes saved',
@@ -203,10 +204,12 @@ export function Editor({ initial, catalog }: { initial: WorkflowView; catalog: C
   const status = editor.view.status;
   const runDetail = run?.detail;
   const title = useMemo(() => editor.doc.name, [editor.doc.name]);
+  const theme = useTheme();
 
   return (
     <div className={`editor ${panelOpen ? 'panel-open' : ''}`}>
       <header className="editor-bar">
+        {theme.logo && <img className="bar-logo" src={theme.logo} alt={theme.productName} />}
         <a
           href="/"
           className="back"

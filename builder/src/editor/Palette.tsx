@@ -36,10 +36,10 @@ export function Palette({ catalog, onAdd }: { catalog: CatalogEntry[]; onAdd: (i
             {items.map((item) => (
               <li key={item.plugin ?? item.kind}>
                 <button
-                  className="palette-item"
+                  className={`palette-item${item.branded ? ' branded' : ''}`}
                   draggable
                   data-testid={`palette-${item.plugin ?? item.kind}`}
-                  title={`${item.description}. Drag onto the canvas, or press Enter to add after the selected step.`}
+                  title={`${item.description}${item.branded && item.publisher ? ` (provided by ${item.publisher})` : ''}. Drag onto the canvas, or press Enter to add after the selected step.`}
                   onDragStart={(e) => {
                     e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(item));
                     e.dataTransfer.effectAllowed = 'move';
@@ -48,6 +48,7 @@ export function Palette({ catalog, onAdd }: { catalog: CatalogEntry[]; onAdd: (i
                 >
                   <Icon name={item.icon} />
                   <span>{item.label}</span>
+                  {item.branded && <span className="branded-mark" aria-hidden="true" />}
                 </button>
               </li>
             ))}

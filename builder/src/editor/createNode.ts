@@ -13,6 +13,11 @@ export interface PaletteItem {
   icon: string;
   group: string;
   description: string;
+  /** Input a new action node starts with. */
+  defaultInput?: Record<string, unknown>;
+  /** Renamed or restyled by the org's reseller. */
+  branded?: boolean;
+  publisher?: string;
 }
 
 const PREFIX: Partial<Record<NodeKindName, string>> = {
@@ -30,7 +35,7 @@ export function createNode(item: PaletteItem, doc: WorkflowDocument, position: P
       id: freshNodeId(doc, actionPrefix(item.plugin)),
       kind: 'action',
       position,
-      config: { plugin: item.plugin, version: item.version, input: {} },
+      config: { plugin: item.plugin, version: item.version, input: initialInput(item.defaultInput) },
     };
   }
   return {
@@ -39,6 +44,12 @@ export function createNode(item: PaletteItem, doc: WorkflowDocument, position: P
     position,
     config: kindInfo(item.kind)?.defaultConfig() ?? {},
   };
+}
+
+/** A fresh copy of an action's default input when it is a JSON object, else `{}`. */
+export function initialInput(defaults: unknown): Record<string, unknown> {
+  if (!defaults || typeof defaults !== 'object' || Array.isArray(defaults)) return {};
+  return JSON.parse(JSON.stringify(defaults)) as Record<string, unknown>;
 }
 
 /** Palette entries of installed actions: the newest version of each id. */
@@ -56,6 +67,9 @@ export function actionItems(catalog: CatalogEntry[]): PaletteItem[] {
     icon: e.icon,
     group: e.category.charAt(0).toUpperCase() + e.category.slice(1),
     description: e.description,
+    defaultInput: initialInput(e.default_input),
+    branded: e.branded === true,
+    publisher: e.publisher,
   }));
 }
 

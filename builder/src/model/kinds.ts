@@ -2,6 +2,7 @@
 import type { CatalogEntry } from '../api/types';
 import type { Condition, NodeKindName, WorkflowNode } from './document';
 import { describeDuration } from './duration';
+import { zoneCity } from './timeZones';
 import { eventLabel } from './triggers';
 
 /** One entry of the palette's built-in groups. */
@@ -113,7 +114,8 @@ export function summarize(node: WorkflowNode, catalog: CatalogEntry[]): string {
     case 'delay':
       return `Wait ${describeDuration(String(c.duration ?? ''))}`;
     case 'wait_until':
-      return c.mode === 'datetime' ? `Until ${clip(String(c.at ?? ''), 28)}` : 'Until business hours';
+      if (c.mode === 'datetime') return `Until ${clip(String(c.at ?? ''), 28)}`;
+      return typeof c.time_zone === 'string' && c.time_zone ? clip(`Until business hours, ${zoneCity(c.time_zone)} time`) : 'Until business hours';
     case 'wait_for_event':
       return `${eventLabel(String(c.event ?? ''))}, up to ${describeDuration(String(c.timeout ?? ''))}`;
     case 'if_else':

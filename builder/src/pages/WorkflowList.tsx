@@ -6,6 +6,7 @@ import { blankDocument } from '../model/document';
 import { eventLabel } from '../model/triggers';
 import { navigate } from '../router';
 import { tokenClaims, useSession } from '../session';
+import { BrandMark } from '../theme';
 import { ImportDialog } from './ImportDialog';
 import { TemplateGallery } from './TemplateGallery';
 
@@ -52,7 +53,7 @@ export function WorkflowList() {
   return (
     <div className="page">
       <header className="app-header">
-        <h1 className="brand">Atlas Flow</h1>
+        <BrandMark />
         <span className="who">
           {claims.sub ?? 'signed in'} · {claims.org ?? ''}
         </span>

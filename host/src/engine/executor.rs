@@ -271,7 +271,17 @@ impl Engine {
         let now = self.now();
         let tz = time_zone(&cursor.execution, &cursor.org);
         match config {
-            crate::graph::WaitUntilConfig::BusinessHours { windows, holidays } => {
+            crate::graph::WaitUntilConfig::BusinessHours {
+                windows,
+                holidays,
+                time_zone: zone,
+            } => {
+                let tz = match zone {
+                    Some(zone) => zone
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("unknown time zone `{zone}`"))?,
+                    None => tz,
+                };
                 let hours =
                     crate::graph::WeeklyHours::from_windows(windows).map_err(anyhow::Error::msg)?;
                 let holidays: Vec<chrono::NaiveDate> = holidays

@@ -1,5 +1,7 @@
-/** Delay, wait-for-event and wait-until (business hours in the organisation's time zone, or a date). */
+/** Delay, wait-for-event and wait-until (business hours in a chosen time zone, or a date). */
+import { useId, useMemo, useState } from 'react';
 import { TemplateInput } from '../../components/TemplateInput';
+import { allTimeZones, configZone, withZone, zoneOptions } from '../../model/timeZones';
 import { DurationPicker, EventSelect, Field } from './Field';
 import type { SettingsProps } from './types';
 
@@ -29,8 +31,37 @@ const DAYS: [string, string][] = [
 
 type Windows = Record<string, [string, string][]>;
 
+/** A searchable time-zone picker: a filter box narrowing a select of every IANA zone, with the default first. */
+export function TimeZonePicker({ value, onChange }: { value: string; onChange: (zone: string) => void }) {
+  const zones = useMemo(allTimeZones, []);
+  const [query, setQuery] = useState('');
+  const options = useMemo(() => zoneOptions(zones, query, value), [zones, query, value]);
+  const hint = useId();
+  return (
+    <div className="zone-picker">
+      <Field label="Find a time zone">
+        {(id) => <input id={id} type="search" placeholder="e.g. Madrid, New York" value={query} onChange={(e) => setQuery(e.target.value)} />}
+      </Field>
+      <Field label="Time zone">
+        {(id) => (
+          <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hint}>
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <p className="hint" id={hint}>
+        {options.length - 1} of {zones.length} zones shown. The default uses the contact's zone, else the organisation's.
+      </p>
+    </div>
+  );
+}
+
 export function WaitUntilSettings({ node, update }: SettingsProps) {
-  const c = node.config as { mode: string; windows?: Windows; holidays?: string[]; at?: string; offset?: string };
+  const c = node.config as { mode: string; windows?: Windows; holidays?: string[]; time_zone?: string; at?: string; offset?: string };
   const windows: Windows = c.windows ?? {};
   const setDay = (day: string, value: [string, string][]) => update({ ...c, windows: { ...windows, [day]: value } });
   return (
@@ -55,7 +86,8 @@ export function WaitUntilSettings({ node, update }: SettingsProps) {
       </Field>
       {c.mode === 'business_hours' ? (
         <fieldset className="hours">
-          <legend>Opening hours (organisation time zone)</legend>
+          <legend>Opening hours</legend>
+          <TimeZonePicker value={configZone(c)} onChange={(zone) => update(withZone(c, zone))} />
           {DAYS.map(([day, name]) => {
             const w = windows[day]?.[0];
             return (

@@ -206,6 +206,11 @@ pub enum WaitUntilConfig {
         /// Closed dates (`YYYY-MM-DD`).
         #[serde(default)]
         holidays: Vec<String>,
+        /// IANA time zone the windows and holidays are in, such as
+        /// `Europe/Madrid`; when absent, the contact's zone, else the
+        /// organisation's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
     },
     /// Wait until a date-time, typically taken from data.
     #[serde(rename = "datetime")]

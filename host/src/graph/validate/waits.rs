@@ -27,7 +27,11 @@ pub(super) fn wait_until<'d>(
     sites: &mut Vec<TemplateSite<'d>>,
 ) {
     match config {
-        WaitUntilConfig::BusinessHours { windows, holidays } => {
+        WaitUntilConfig::BusinessHours {
+            windows,
+            holidays,
+            time_zone,
+        } => {
             match WeeklyHours::parse_windows(windows) {
                 Ok(hours) if hours.is_empty() => {
                     report.add(
@@ -43,6 +47,9 @@ pub(super) fn wait_until<'d>(
                 }
             }
             check_holidays(holidays, report);
+            if let Some(zone) = time_zone {
+                check_time_zone(zone, report);
+            }
         }
         WaitUntilConfig::DateTime { at, offset } => {
             if at.trim().is_empty() {
@@ -64,6 +71,15 @@ pub(super) fn wait_until<'d>(
                 report.check("config.offset", parse_offset(offset));
             }
         }
+    }
+}
+
+fn check_time_zone(zone: &str, report: &mut NodeProblems<'_>) {
+    if zone.parse::<chrono_tz::Tz>().is_err() {
+        report.add(
+            "config.time_zone",
+            format!("`{zone}` is not an IANA time zone, such as `Europe/Madrid`"),
+        );
     }
 }
 
