@@ -124,6 +124,7 @@ fn rust_plugins_and_test_guests_build_into_action_components() {
                 "test-hog",
                 "test-message",
                 "test-noop",
+                "test-partner",
                 "test-prober",
                 "test-prober-twin",
                 "test-spin",
