@@ -8,6 +8,7 @@ pub mod cli;
 pub mod crm;
 pub mod engine;
 pub mod graph;
+pub mod plugin_test;
 pub mod receipts;
 pub mod runtime;
 pub mod store;
