@@ -55,8 +55,8 @@ mod tests {
         assert_eq!(
             subset_mismatches(&json!({"points": 99, "name": "x"}), &actual),
             [
-                "$.points: expected 99, got 120",
-                "$.name: expected \"x\", but it is missing"
+                "$.name: expected \"x\", but it is missing",
+                "$.points: expected 99, got 120"
             ]
         );
         assert_eq!(
