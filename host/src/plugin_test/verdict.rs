@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::case_file::{Expectation, ExpectedRequest, TestCase};
+use super::scripted_host::SCRIPTED_AI_BASE_URL;
 use super::subset::subset_mismatches;
 use crate::capabilities::{Denial, RecordedRequest};
 use crate::runtime::RunReport;
@@ -99,8 +100,14 @@ pub fn check_traffic(
     for request in requests {
         match request.answered_by {
             None => failures.push(format!(
-                "unscripted request: {} {} (add it to the case's `http`)",
-                request.method, request.url
+                "unscripted request: {} {} (add it to the case's `{}`)",
+                request.method,
+                request.url,
+                if request.url.starts_with(SCRIPTED_AI_BASE_URL) {
+                    "ai"
+                } else {
+                    "http"
+                }
             )),
             Some(index) => match case.http.get(index) {
                 Some(exchange) => failures.extend(check_request(&exchange.request, request)),
