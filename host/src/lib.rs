@@ -9,6 +9,7 @@ pub mod crm;
 pub mod engine;
 pub mod graph;
 pub mod marketplace;
+pub mod plugin_test;
 pub mod receipts;
 pub mod runtime;
 pub mod store;

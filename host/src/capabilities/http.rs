@@ -5,6 +5,9 @@
 //! [`NetworkPolicy`] after DNS resolution: the resolver reqwest connects with
 //! drops non-public addresses, and IP-literal URLs are checked before sending.
 //! Requests have a timeout, a body cap and a response-size cap.
+//!
+//! The last step, sending, goes either to the network or to an
+//! [`HttpScript`] (`atlas plugin test`); every check before it is the same.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -17,6 +20,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{Method, StatusCode, Url};
 
 use super::grants::requested_http_host;
+use super::http_script::HttpScript;
 use super::network_policy::NetworkPolicy;
 use crate::runtime::RunState;
 use crate::runtime::bindings::atlas::workflow::http::{Host, Request, Response};
@@ -30,9 +34,43 @@ pub const MAX_REDIRECTS: u32 = 5;
 pub struct OutboundHttp {
     client: reqwest::Client,
     policy: Arc<NetworkPolicy>,
+    script: Option<Arc<HttpScript>>,
+}
+
+/// Why a request got no response.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The network request failed.
+    Transport(reqwest::Error),
+    /// The script has no exchange for this method and URL.
+    Unscripted {
+        /// The request's method.
+        method: String,
+        /// The request's URL.
+        url: String,
+    },
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendError::Transport(error) => write!(f, "{error}"),
+            SendError::Unscripted { method, url } => {
+                write!(f, "no scripted response for {method} {url}")
+            }
+        }
+    }
 }
 
 impl OutboundHttp {
+    /// A client whose requests are answered by `script`, never the network.
+    /// Grant and policy checks run exactly as with [`OutboundHttp::new`].
+    pub fn scripted(policy: NetworkPolicy, script: Arc<HttpScript>) -> anyhow::Result<Self> {
+        let mut http = Self::new(policy)?;
+        http.script = Some(script);
+        Ok(http)
+    }
+
     /// A client that enforces `policy` on every connection.
     pub fn new(policy: NetworkPolicy) -> anyhow::Result<Self> {
         let policy = Arc::new(policy);
@@ -45,7 +83,11 @@ impl OutboundHttp {
             .pool_idle_timeout(Duration::from_secs(30))
             .user_agent(concat!("AtlasFlow/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { client, policy })
+        Ok(Self {
+            client,
+            policy,
+            script: None,
+        })
     }
 
     /// The operator policy in force.
@@ -53,10 +95,30 @@ impl OutboundHttp {
         &self.policy
     }
 
-    /// The guarded client, for host calls that are not a plugin's HTTP
-    /// (the language-model provider).
+    /// The guarded client, to build requests for [`OutboundHttp::send`].
     pub(crate) fn client(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// Sends a request built with [`OutboundHttp::client`]: over the network,
+    /// or to the script when this client is scripted.
+    pub(crate) async fn send(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, SendError> {
+        match &self.script {
+            Some(script) => script
+                .answer(&request)
+                .ok_or_else(|| SendError::Unscripted {
+                    method: request.method().as_str().to_owned(),
+                    url: request.url().as_str().to_owned(),
+                }),
+            None => self
+                .client
+                .execute(request)
+                .await
+                .map_err(SendError::Transport),
+        }
     }
 }
 
@@ -246,9 +308,15 @@ impl Host for RunState {
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
             }
-            let response = match builder.send().await {
+            let request = builder
+                .build()
+                .map_err(|e| HostError::Invalid(format!("cannot build the request: {e}")))?;
+            let response = match self.services.http.send(request).await {
                 Ok(r) => r,
-                Err(e) => return Err(transport_error(self, &url, e)),
+                Err(SendError::Transport(e)) => return Err(transport_error(self, &url, e)),
+                Err(unscripted @ SendError::Unscripted { .. }) => {
+                    return Err(HostError::Failed(unscripted.to_string()));
+                }
             };
             let status = response.status();
             if is_redirect(status)

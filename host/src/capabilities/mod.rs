@@ -7,6 +7,7 @@ pub mod ai;
 mod crm;
 pub mod grants;
 pub mod http;
+pub mod http_script;
 mod kv;
 mod logging;
 pub mod network_policy;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use ai::AiConfig;
 pub use grants::{CrmAccess, Grants};
 pub use http::OutboundHttp;
+pub use http_script::{HttpScript, RecordedRequest, ScriptedExchange, ScriptedResponse};
 pub use network_policy::NetworkPolicy;
 
 use crate::store::Store;

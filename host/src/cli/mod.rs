@@ -1,4 +1,5 @@
-//! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`,
+//! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`
+//! (new, build, test, run, keygen, sign, publish),
 //! `atlas bench …`. Each subcommand lives in its own file.
 
 pub mod ai;
@@ -6,7 +7,13 @@ pub mod api_args;
 mod bench;
 mod contact;
 mod plugin_build;
+mod plugin_keygen;
+mod plugin_new;
+mod plugin_publish;
 mod plugin_run;
+mod plugin_sign;
+mod plugin_test;
+mod problem;
 pub mod serve;
 mod token;
 mod worker;
@@ -65,10 +72,20 @@ enum ExecutionCommand {
 
 #[derive(Debug, Subcommand)]
 enum PluginCommand {
+    /// Create an action project (Rust or Python) with test cases.
+    New(plugin_new::NewArgs),
     /// Build a Rust crate (or workspace) or a Python app into action components.
     Build(plugin_build::BuildArgs),
+    /// Build a project and run its test cases against a scripted host.
+    Test(plugin_test::TestArgs),
     /// Run one action component once and report output, fuel, memory and time.
     Run(Box<plugin_run::RunArgs>),
+    /// Create a publisher key pair (ed25519) and optionally register it.
+    Keygen(plugin_keygen::KeygenArgs),
+    /// Sign a component with a publisher key.
+    Sign(plugin_sign::SignArgs),
+    /// Upload a signed component to a marketplace server for review.
+    Publish(plugin_publish::PublishArgs),
 }
 
 /// Where the data lives.
@@ -157,8 +174,13 @@ pub fn main() -> ExitCode {
                 println!("database migrated ({})", store.dialect());
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Plugin(PluginCommand::New(args)) => plugin_new::run(args),
             Command::Plugin(PluginCommand::Build(args)) => plugin_build::run(args).await,
+            Command::Plugin(PluginCommand::Test(args)) => plugin_test::run(args).await,
             Command::Plugin(PluginCommand::Run(args)) => plugin_run::run(*args).await,
+            Command::Plugin(PluginCommand::Keygen(args)) => plugin_keygen::run(args).await,
+            Command::Plugin(PluginCommand::Sign(args)) => plugin_sign::run(args),
+            Command::Plugin(PluginCommand::Publish(args)) => plugin_publish::run(args).await,
             Command::Bench(cmd) => bench::run(cmd).await,
             Command::Ai(cmd) => ai::run(cmd).await,
         }

@@ -17,6 +17,7 @@ mod guest_env;
 mod process_output;
 mod project;
 mod python;
+pub mod scaffold;
 mod scratch_dir;
 mod wasm_toolchain;
 mod wit;

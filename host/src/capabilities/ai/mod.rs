@@ -80,7 +80,7 @@ impl RunState {
             temperature,
             max_tokens,
         };
-        let reply = provider::chat(self.services.http.client(), &ai, &call).await?;
+        let reply = provider::chat(&self.services.http, &ai, &call).await?;
         if let Err(e) = store
             .ai_usage_record(
                 &self.org_id,

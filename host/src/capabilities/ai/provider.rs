@@ -18,6 +18,7 @@ use async_openai::types::{
 use reqwest::StatusCode;
 
 use super::config::OrgAi;
+use crate::capabilities::http::{OutboundHttp, SendError};
 use crate::runtime::bindings::atlas::workflow::ai::{ChatMessage, Role};
 use crate::runtime::bindings::atlas::workflow::types::HostError;
 
@@ -86,21 +87,28 @@ pub fn request_body(call: &ChatCall) -> CreateChatCompletionRequest {
     }
 }
 
-/// Sends `call` to the org's provider through `client` and reads the reply.
+/// Sends `call` to the org's provider through `http` and reads the reply.
 pub async fn chat(
-    client: &reqwest::Client,
+    http: &OutboundHttp,
     ai: &OrgAi,
     call: &ChatCall,
 ) -> Result<ChatReply, HostError> {
     let url = format!("{}/chat/completions", ai.base_url);
-    let response = client
+    let request = http
+        .client()
         .post(&url)
         .bearer_auth(&ai.api_key)
         .json(&request_body(call))
         .timeout(ai.timeout)
-        .send()
-        .await
+        .build()
         .map_err(|error| transport_error(&url, ai, &error))?;
+    let response = match http.send(request).await {
+        Ok(response) => response,
+        Err(SendError::Transport(error)) => return Err(transport_error(&url, ai, &error)),
+        Err(unscripted @ SendError::Unscripted { .. }) => {
+            return Err(HostError::Failed(format!("ai: {unscripted}")));
+        }
+    };
     let status = response.status();
     let retry_after = response
         .headers()
