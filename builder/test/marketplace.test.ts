@@ -5,6 +5,8 @@ import {
   brandRequest,
   browseQuery,
   canManageInstalls,
+  compareVersions,
+  installLabel,
   filterChoices,
   installableVersions,
   installRequest,
@@ -112,6 +114,16 @@ describe('versions', () => {
     expect(isUpgrade(plugin(), '1.1.0')).toBe(false);
     expect(isUpgrade(plugin({ installed_versions: ['1.0.0'] }), '1.1.0')).toBe(true);
     expect(isUpgrade(plugin({ installed_versions: ['1.1.0'] }), '1.1.0')).toBe(false);
+  });
+
+  it('a version newer than every installed one is an upgrade; an older or first one an install', () => {
+    expect(compareVersions('1.2.10', '1.2.9')).toBe(1);
+    expect(compareVersions('1.0.0', '1.0.0')).toBe(0);
+    expect(compareVersions('1.0.0-beta', '1.0.0')).toBe(-1);
+    expect(compareVersions('0.9.0', '1.0.0')).toBe(-1);
+    expect(installLabel(plugin(), '1.1.0')).toBe('Install 1.1.0');
+    expect(installLabel(plugin({ installed_versions: ['1.0.0'] }), '1.1.0')).toBe('Upgrade to 1.1.0');
+    expect(installLabel(plugin({ installed_versions: ['1.1.0'] }), '1.0.0')).toBe('Install 1.0.0');
   });
 
   it('yanked and killed versions cannot be picked', () => {

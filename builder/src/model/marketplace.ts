@@ -66,6 +66,30 @@ export function isUpgrade(plugin: MarketPlugin, version: string): boolean {
   return plugin.installed_versions.length > 0 && !plugin.installed_versions.includes(version);
 }
 
+/** Orders `1.2.10` after `1.2.9`: numeric parts compared as numbers, a pre-release before its release. */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => {
+    const [core, pre] = v.split('-', 2);
+    return { parts: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
+  };
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i++) {
+    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
+
+/** The install button's words: an upgrade when newer than every installed version, else an install. */
+export function installLabel(plugin: MarketPlugin, version: string): string {
+  const newer = plugin.installed_versions.length > 0 && plugin.installed_versions.every((v) => compareVersions(version, v) > 0);
+  return `${newer ? 'Upgrade to' : 'Install'} ${version}`;
+}
+
 /** The versions a new install may pick: neither yanked nor killed, newest first. */
 export function installableVersions(plugin: MarketPlugin): MarketVersion[] {
   return plugin.versions.filter((v) => !v.yanked && !v.killed);

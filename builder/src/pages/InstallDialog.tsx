@@ -7,7 +7,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { InstallOutcome, MarketPlugin, ProblemDocument, UpgradeReport } from '../api/types';
 import { Dialog } from '../components/Dialog';
 import { asProblem, ProblemView } from '../components/ProblemView';
-import { installableVersions, installRequest, isUpgrade, secretFields, ungranted } from '../model/marketplace';
+import { installableVersions, installLabel, installRequest, isUpgrade, secretFields, ungranted } from '../model/marketplace';
 import { useSession } from '../session';
 
 /** Capabilities an upgrade adds and the workflow nodes its input schema breaks. */
@@ -227,7 +227,7 @@ export function InstallDialog({ plugin, initialVersion, onClose, onInstalled }: 
           <ProblemView problem={problem} />
           <div className="row">
             <button type="submit" className="primary" disabled={busy || !version}>
-              {upgrade ? `Upgrade to ${versionName}` : `Install ${versionName}`}
+              {installLabel(plugin, versionName)}
             </button>
             <button type="button" onClick={onClose}>
               Cancel

@@ -10,7 +10,7 @@ import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
 import { PageHeader } from '../components/PageHeader';
 import { asProblem, ProblemView } from '../components/ProblemView';
-import { browseQuery, canManageInstalls, filterChoices, missingOf } from '../model/marketplace';
+import { browseQuery, canManageInstalls, filterChoices, installLabel, missingOf } from '../model/marketplace';
 import { tokenClaims, useSession } from '../session';
 import { InstallDialog, OutcomeView } from './InstallDialog';
 
@@ -68,7 +68,7 @@ function PluginDetail({ plugin, canInstall, onInstall, onClose }: { plugin: Mark
                 <div className="spacer" />
                 {canInstall && !plugin.builtin && !v.yanked && !v.killed && !plugin.installed_versions.includes(v.version) && (
                   <button className="primary" onClick={() => onInstall(v.version)}>
-                    {plugin.installed_versions.length ? `Upgrade to ${v.version}` : `Install ${v.version}`}
+                    {installLabel(plugin, v.version)}
                   </button>
                 )}
               </div>
