@@ -119,7 +119,7 @@ export function smsWorkflow(name) {
   };
 }
 
-/** Where the purpose-built test components are (`make test-guests`). */
+/** Where the purpose-built test components are (`make test-guests`; e2e/run.mjs passes the directory). */
 export const TEST_COMPONENTS = resolve(fileURLToPath(import.meta.url), '../../..', process.env.ATLAS_TEST_COMPONENTS ?? 'target/test-components');
 
 const SLOT_MARKER = Buffer.from('ATLAS-TEST-MANIFEST-SLOT:');
