@@ -65,7 +65,7 @@ test('a reseller creates a sub-account, sets the brand and brands an action in t
 
     // Tablet width: nothing overflows the page sideways.
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal overflow at 820 px');
-    await screenshot(page, '42-reseller-tablet');
+    await screenshot(page, '43-reseller-tablet');
     assert.deepEqual(errors, []);
   } finally {
     await reseller.close();

@@ -29,9 +29,9 @@ function PluginCard({ plugin, onOpen }: { plugin: MarketPlugin; onOpen: () => vo
         by {plugin.publisher} · <code>{plugin.id}</code>
       </p>
       <p className="badges">
-        {plugin.builtin && <span className="badge">Built-in</span>}
-        {plugin.private && <span className="badge badge-private">Private</span>}
-        {plugin.installed_versions.length > 0 && <span className="badge status-active">Installed {plugin.installed_versions.join(', ')}</span>}
+        {plugin.builtin && <span className="badge plain">Built-in</span>}
+        {plugin.private && <span className="badge plain badge-private">Private</span>}
+        {plugin.installed_versions.length > 0 && <span className="badge plain status-active">Installed {plugin.installed_versions.join(', ')}</span>}
         {plugin.category && <span className="badge">{plugin.category}</span>}
       </p>
       <p>{plugin.description}</p>
