@@ -42,8 +42,9 @@ builder/dist/index.html: builder/node_modules/.package-lock.json $(BUILDER_SOURC
 	cd builder && npm run build
 
 ## The builder's component tests (Vitest), then its browser suite (Playwright in Debian's
-## Chromium) against a real `atlas serve` with a temporary data directory.
-builder-test: builder $(HOST_DEP) plugins
+## Chromium) against a real `atlas serve` with a temporary data directory (the
+## marketplace test publishes the partner test component).
+builder-test: builder $(HOST_DEP) plugins test-guests
 	cd builder && npm test
 	cd builder && node e2e/run.mjs
 

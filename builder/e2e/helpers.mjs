@@ -2,7 +2,8 @@
 // server under test, and a few canvas gestures.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,5 +116,44 @@ export function smsWorkflow(name) {
       { id: 'e1', source: 'lead', target: 'welcome', outcome: 'next' },
       { id: 'e2', source: 'welcome', target: 'done', outcome: 'sent' },
     ],
+  };
+}
+
+/** Where the purpose-built test components are (`make test-guests`; e2e/run.mjs passes the directory). */
+export const TEST_COMPONENTS = resolve(fileURLToPath(import.meta.url), '../../..', process.env.ATLAS_TEST_COMPONENTS ?? 'target/test-components');
+
+const SLOT_MARKER = Buffer.from('ATLAS-TEST-MANIFEST-SLOT:');
+const SLOT_LEN = 1024;
+
+/**
+ * The test partner component (`acme.partner.echo` 1.0.0, requesting `kv`), or
+ * with `manifest` written into its manifest slot (id, version, capabilities).
+ */
+export function partnerComponent(manifest) {
+  const bytes = readFileSync(join(TEST_COMPONENTS, 'test-partner.wasm'));
+  if (!manifest) return bytes;
+  const at = bytes.indexOf(SLOT_MARKER) + SLOT_MARKER.length;
+  const slot = Buffer.alloc(SLOT_LEN, ' ');
+  slot.write(JSON.stringify(manifest));
+  slot.copy(bytes, at);
+  return bytes;
+}
+
+/** A partner in `org`: registers a fresh ed25519 key; `publish(bytes, changelog)` signs and publishes. */
+export async function registerPartner(org) {
+  const token = issueToken(org, 'partner', `${org}-dev`);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  // The raw 32-byte key is the tail of its DER (SPKI) encoding.
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const keyId = createHash('sha256').update(raw).digest().subarray(0, 8).toString('hex');
+  const registered = await apiAs(token, 'POST', '/publisher/keys', { public_key: raw.toString('base64'), publisher_name: `${org} Ltd` });
+  if (registered.status !== 201 || registered.body.key_id !== keyId) throw new Error(`registering a key answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+  return {
+    token,
+    keyId,
+    async publish(bytes, changelog) {
+      const signature = sign(null, bytes, privateKey).toString('base64');
+      return apiAs(token, 'POST', '/marketplace/publish', { component: bytes.toString('base64'), signature, key_id: keyId, changelog });
+    },
   };
 }

@@ -11,11 +11,18 @@ const builderDir = resolve(fileURLToPath(import.meta.url), '../..');
 const root = resolve(builderDir, '..');
 const atlas = resolve(root, process.env.ATLAS_BIN ?? 'target/debug/atlas');
 const plugins = resolve(root, process.env.ATLAS_PLUGINS_DIR ?? 'target/components');
+// The purpose-built components (`make test-guests`): the marketplace test publishes the partner one.
+const testComponents = resolve(root, process.env.ATLAS_TEST_COMPONENTS ?? 'target/test-components');
 const dist = join(builderDir, 'dist');
 
-for (const [what, path] of [['atlas binary', atlas], ['action components', plugins], ['builder build', join(dist, 'index.html')]]) {
+for (const [what, path] of [
+  ['atlas binary', atlas],
+  ['action components', plugins],
+  ['test components', join(testComponents, 'test-partner.wasm')],
+  ['builder build', join(dist, 'index.html')],
+]) {
   if (!existsSync(path)) {
-    console.error(`missing ${what} at ${path}: run \`make host plugins builder\` first`);
+    console.error(`missing ${what} at ${path}: run \`make host plugins test-guests builder\` first`);
     process.exit(2);
   }
 }
@@ -53,7 +60,7 @@ try {
     cwd: builderDir,
     stdio: 'inherit',
     // The binary and data directory let a test issue tokens for other orgs and roles (`atlas token`).
-    env: { ...process.env, ATLAS_URL: url, ATLAS_TOKEN: token, ATLAS_BIN: atlas, ATLAS_DATA_DIR: data },
+    env: { ...process.env, ATLAS_URL: url, ATLAS_TOKEN: token, ATLAS_BIN: atlas, ATLAS_DATA_DIR: data, ATLAS_TEST_COMPONENTS: testComponents },
   });
   code = await new Promise((r) => tests.on('exit', (c) => r(c ?? 1)));
   console.log(`browser suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);

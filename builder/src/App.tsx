@@ -1,4 +1,4 @@
-/** The app shell: sign-in, then (under the org's branding) the workflow list, an editor or analytics by route. */
+/** The app shell: sign-in, then (under the org's branding) the workflow list, an editor, analytics, the marketplace or the reseller console by route. */
 import { useMemo, useState } from 'react';
 import { ApiClient } from './api/client';
 import { match, usePath } from './router';
@@ -7,6 +7,8 @@ import { SignIn } from './pages/SignIn';
 import { WorkflowList } from './pages/WorkflowList';
 import { EditorPage } from './editor/EditorPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
+import { MarketplacePage } from './pages/MarketplacePage';
+import { ResellerPage } from './pages/ResellerPage';
 import { ThemeContext, useBrandTheme } from './theme';
 
 export function App() {
@@ -41,7 +43,17 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <ThemeContext.Provider value={theme}>
-        {analytics ? <AnalyticsPage key={analytics.id} id={analytics.id} /> : editor ? <EditorPage key={editor.id} id={editor.id} /> : <WorkflowList />}
+        {path === '/marketplace' ? (
+          <MarketplacePage />
+        ) : path === '/reseller' ? (
+          <ResellerPage />
+        ) : analytics ? (
+          <AnalyticsPage key={analytics.id} id={analytics.id} />
+        ) : editor ? (
+          <EditorPage key={editor.id} id={editor.id} />
+        ) : (
+          <WorkflowList />
+        )}
       </ThemeContext.Provider>
     </SessionContext.Provider>
   );

@@ -22,6 +22,10 @@ describe('time-zone picker', () => {
     expect(zoneOptions(ZONES, 'new york', '').map((o) => o.value)).toEqual(['', 'America/New_York']);
     expect(zoneOptions(ZONES, 'EUROPE', '').map((o) => o.value)).toEqual(['', 'Europe/London', 'Europe/Madrid']);
     expect(zoneOptions(ZONES, 'america buenos', '').map((o) => o.value)).toEqual(['', 'America/Argentina/Buenos_Aires']);
+    expect(zoneOptions(ZONES, 'tokyo', '', 'UTC (default)')).toEqual([
+      { value: DEFAULT_ZONE, label: 'UTC (default)' },
+      { value: 'Asia/Tokyo', label: 'Asia / Tokyo' },
+    ]);
     expect(zoneOptions(ZONES, 'atlantis', '').map((o) => o.value)).toEqual(['']);
   });
 

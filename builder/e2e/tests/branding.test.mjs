@@ -1,8 +1,8 @@
-// Reseller branding: a reseller brands the product and an action, creates a
-// sub-account, and the sub-account's staff see the brand (name, colours, logo),
-// the branded action in the palette, and a dropped node starting with the
-// reseller's default input.
-import { after, before, test } from 'node:test';
+// Reseller branding: in the Reseller page (at tablet width) a reseller admin
+// creates a sub-account, brands the product and an action; the sub-account's
+// staff see the brand (name, colours, logo), the branded action in the
+// palette, and a dropped node starting with the reseller's default input.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, issueToken, node, openBrowser, screenshot, URL, waitSaved } from '../helpers.mjs';
 
@@ -17,29 +17,69 @@ const DEFAULTS = { from: '+15005550006', body: 'Welcome to PulseGym, {{contact.f
 
 let session;
 let ownerToken;
-before(async () => {
-  const reseller = issueToken(RESELLER, 'reseller-admin');
-  const ok = (what, { status, body }, expected = [200, 201, 204]) =>
-    assert.ok(expected.includes(status), `${what} answered ${status}: ${JSON.stringify(body)}`);
-  ok(
-    'setting the brand',
-    await apiAs(reseller, 'PUT', '/reseller/brand', { product_name: 'PulseGym Automations', logo: LOGO, primary_color: PRIMARY, accent_color: ACCENT }),
-  );
-  ok('creating a sub-account', await apiAs(reseller, 'POST', '/reseller/sub-accounts', { id: SUB_ACCOUNT, name: 'PulseGym Downtown', time_zone: 'Europe/Madrid' }), [201]);
-  ok(
-    'branding the SMS action',
-    await apiAs(reseller, 'PUT', '/reseller/brandings/atlas.sms.send', {
-      display_name: 'PulseGym Text',
-      icon: 'message-circle',
-      description: 'Texts a member from the front desk',
-      defaults: DEFAULTS,
-    }),
-  );
-  ownerToken = issueToken(SUB_ACCOUNT, 'owner');
-  session = await openBrowser({ token: ownerToken });
-});
 after(async () => {
   await session?.close();
+});
+
+test('a reseller creates a sub-account, sets the brand and brands an action in the Reseller page', async () => {
+  const reseller = await openBrowser({ token: issueToken(RESELLER, 'reseller-admin'), width: 820, height: 1180 });
+  const { page, errors } = reseller;
+  try {
+    await page.goto(`${URL}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reseller' }).click();
+    await page.waitForURL(/\/reseller$/);
+
+    // A sub-account in Madrid's time zone.
+    const subs = page.getByRole('form', { name: 'New sub-account' });
+    await subs.getByRole('textbox', { name: 'Account id' }).fill(SUB_ACCOUNT);
+    await subs.getByRole('textbox', { name: 'Account name' }).fill('PulseGym Downtown');
+    await subs.getByRole('searchbox', { name: 'Find a time zone' }).fill('madrid');
+    await subs.getByRole('combobox', { name: 'Time zone' }).selectOption('Europe/Madrid');
+    await subs.getByRole('button', { name: 'Create sub-account' }).click();
+    await subs.getByRole('status').getByText('in Europe/Madrid').waitFor();
+    await page.getByTestId('sub-accounts').getByRole('row', { name: new RegExp(SUB_ACCOUNT) }).getByText('Europe/Madrid').waitFor();
+
+    // A wrong colour is refused with the field named, then the brand is saved.
+    const brand = page.getByRole('region', { name: 'Product brand' });
+    await brand.getByRole('textbox', { name: 'Product name' }).fill('PulseGym Automations');
+    await brand.getByRole('textbox', { name: 'Logo (https:// or data:image/ URL)' }).fill(LOGO);
+    await brand.getByRole('textbox', { name: /^Primary colour \(/ }).fill('#0b6e4');
+    await brand.getByRole('textbox', { name: /^Accent colour \(/ }).fill(ACCENT);
+    await brand.getByRole('button', { name: 'Save brand' }).click();
+    await brand.getByRole('alert').getByText('primary_color: must be a colour like #1A2B3C').waitFor();
+    await brand.getByRole('textbox', { name: /^Primary colour \(/ }).fill(PRIMARY);
+    assert.equal(await brand.getByLabel('Primary colour picker').inputValue(), PRIMARY);
+    await brand.getByRole('button', { name: 'Save brand' }).click();
+    await brand.getByRole('status').getByText('PulseGym Automations').waitFor();
+
+    // The SMS action, branded with default input.
+    const form = page.getByRole('form', { name: 'Brand an action' });
+    await form.getByRole('combobox', { name: 'Action' }).selectOption('atlas.sms.send');
+    await form.getByRole('textbox', { name: 'Display name' }).fill('PulseGym Text');
+    await form.getByRole('textbox', { name: /^Icon/ }).fill('message-circle');
+    await form.getByRole('textbox', { name: 'Description' }).fill('Texts a member from the front desk');
+    await form.getByRole('textbox', { name: /^Default input/ }).fill(JSON.stringify(DEFAULTS, null, 2));
+    await form.getByRole('button', { name: 'Save action branding' }).click();
+    await form.getByRole('status').getByText('Saved the branding of atlas.sms.send.').waitFor();
+    await page.getByTestId('brandings').getByRole('row', { name: /atlas\.sms\.send/ }).getByText('PulseGym Text').waitFor();
+
+    // Tablet width: nothing overflows the page sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal overflow at 820 px');
+    await screenshot(page, '43-reseller-tablet');
+    assert.deepEqual(errors, []);
+  } finally {
+    await reseller.close();
+  }
+
+  // The API agrees.
+  const token = issueToken(RESELLER, 'reseller-admin');
+  const { body: brandings } = await apiAs(token, 'GET', '/reseller/brandings');
+  assert.deepEqual(brandings.items['atlas.sms.send'], { display_name: 'PulseGym Text', icon: 'message-circle', description: 'Texts a member from the front desk', defaults: DEFAULTS });
+  const { body: accounts } = await apiAs(token, 'GET', '/reseller/sub-accounts');
+  assert.deepEqual(accounts.items.find((o) => o.id === SUB_ACCOUNT), { id: SUB_ACCOUNT, name: 'PulseGym Downtown', time_zone: 'Europe/Madrid' });
+
+  ownerToken = issueToken(SUB_ACCOUNT, 'owner');
+  session = await openBrowser({ token: ownerToken });
 });
 
 test('a sub-account sees its reseller’s brand and branded actions', async () => {
@@ -57,6 +97,8 @@ test('a sub-account sees its reseller’s brand and branded actions', async () =
 
   // Product name in the header and the title, brand colour, logo.
   await page.goto(`${URL}/`);
+  // A sub-account's owner has no Reseller page.
+  assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reseller' }).count(), 0);
   const heading = page.getByTestId('product-name');
   await heading.filter({ hasText: 'PulseGym Automations' }).waitFor();
   await page.waitForFunction(() => document.title === 'PulseGym Automations');

@@ -64,6 +64,14 @@ export class ApiClient {
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {}).then((r) => r.body);
   }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body).then((r) => r.body);
+  }
+
+  delete(path: string): Promise<void> {
+    return this.request<unknown>('DELETE', path).then(() => undefined);
+  }
 }
 
 function safeJson(text: string): unknown {

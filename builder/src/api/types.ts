@@ -255,3 +255,103 @@ export interface WorkflowAnalytics {
   ab_tests: AbTest[];
   goals: GoalAnalytics[];
 }
+
+/** A capability a marketplace version requests: as granted (`http:HOST`, `kv`, `secret:NAME`, `crm:read`, `crm:write`, `ai`) and in plain words. */
+export interface RequestedCapability {
+  capability: string;
+  description: string;
+}
+
+/** One approved version of a marketplace action. */
+export interface MarketVersion {
+  version: string;
+  changelog: string;
+  published_at: number;
+  /** No new installs. */
+  yanked: boolean;
+  /** Disabled everywhere by the platform. */
+  killed: boolean;
+  capabilities: RequestedCapability[];
+  size_bytes: number;
+  sha256: string;
+}
+
+/** `GET /marketplace/plugins` item: an action with every approved version, newest first. */
+export interface MarketPlugin {
+  id: string;
+  name: string;
+  description: string;
+  icon: string;
+  category: string;
+  publisher_id: string;
+  publisher: string;
+  builtin: boolean;
+  private: boolean;
+  install_count: number;
+  latest_version: string;
+  /** Versions of it the signed-in org installed. */
+  installed_versions: string[];
+  versions: MarketVersion[];
+}
+
+/** An org's install of one version. */
+export interface InstallRecord {
+  org_id: string;
+  plugin_id: string;
+  version: string;
+  granted: string[];
+  status: 'active' | 'awaiting_grant';
+  installed_by: string;
+  installed_at: number;
+}
+
+/** A workflow node whose settings a new version's input schema rejects. */
+export interface NodeBreak {
+  workflow_id: string;
+  workflow_name: string;
+  node_id: string;
+  pinned_version: string;
+  field: string;
+  reason: string;
+}
+
+/** What installing a version means next to the versions installed now. */
+export interface UpgradeReport {
+  from_versions: string[];
+  added_capabilities: string[];
+  breaking_nodes: NodeBreak[];
+}
+
+/** The answer of an install or a grant. */
+export interface InstallOutcome {
+  install: InstallRecord;
+  /** Requested capabilities in plain words, by capability. */
+  requested: Record<string, string>;
+  /** Requested but not granted: the install runs only when this is empty. */
+  missing: string[];
+  /** Present when another version was installed already. */
+  upgrade?: UpgradeReport;
+}
+
+/** A reseller's sub-account (an org). */
+export interface SubAccount {
+  id: string;
+  name: string;
+  time_zone: string;
+}
+
+/** `PUT /reseller/brand`: the product brand a reseller's sub-accounts see. */
+export interface ResellerBrand {
+  product_name: string;
+  logo: string | null;
+  primary_color: string | null;
+  accent_color: string | null;
+}
+
+/** A reseller's branding of one action (every field optional). */
+export interface ActionBranding {
+  display_name?: string;
+  icon?: string;
+  description?: string;
+  defaults?: Record<string, unknown>;
+}

@@ -35,16 +35,17 @@ const squash = (text: string) => text.toLowerCase().replace(/[\s_/]+/g, ' ').tri
  * The picker's options for a search: the default first, then every zone whose
  * name holds each word of the query (spaces, `_` and `/` alike). The current
  * value is always offered, even when the search or this browser would hide it,
- * so a select never shows a value it does not list.
+ * so a select never shows a value it does not list. `defaultLabel` names the
+ * default choice where it means something else than the contact's zone.
  */
-export function zoneOptions(zones: string[], query: string, current: string): ZoneOption[] {
+export function zoneOptions(zones: string[], query: string, current: string, defaultLabel: string = DEFAULT_ZONE_LABEL): ZoneOption[] {
   const words = squash(query).split(' ').filter(Boolean);
   const matching = zones.filter((zone) => {
     const name = squash(zone);
     return words.every((word) => name.includes(word));
   });
   if (current !== DEFAULT_ZONE && !matching.includes(current)) matching.unshift(current);
-  return [{ value: DEFAULT_ZONE, label: DEFAULT_ZONE_LABEL }, ...matching.map((zone) => ({ value: zone, label: zoneLabel(zone) }))];
+  return [{ value: DEFAULT_ZONE, label: defaultLabel }, ...matching.map((zone) => ({ value: zone, label: zoneLabel(zone) }))];
 }
 
 /** A wait's `time_zone`, or the default when it has none. */

@@ -5,8 +5,8 @@ import type { WorkflowListItem, WorkflowView } from '../api/types';
 import { blankDocument } from '../model/document';
 import { eventLabel } from '../model/triggers';
 import { navigate } from '../router';
-import { tokenClaims, useSession } from '../session';
-import { BrandMark } from '../theme';
+import { useSession } from '../session';
+import { PageHeader } from '../components/PageHeader';
 import { ImportDialog } from './ImportDialog';
 import { TemplateGallery } from './TemplateGallery';
 
@@ -15,7 +15,7 @@ function when(ms: number | null): string {
 }
 
 export function WorkflowList() {
-  const { api, signOut } = useSession();
+  const { api } = useSession();
   const [items, setItems] = useState<WorkflowListItem[] | null>(null);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState('');
@@ -49,16 +49,9 @@ export function WorkflowList() {
     }
   }
 
-  const claims = tokenClaims(api.token);
   return (
     <div className="page">
-      <header className="app-header">
-        <BrandMark />
-        <span className="who">
-          {claims.sub ?? 'signed in'} · {claims.org ?? ''}
-        </span>
-        <button onClick={signOut}>Sign out</button>
-      </header>
+      <PageHeader />
       <main className="list-main">
         <div className="list-toolbar">
           <h2>Workflows</h2>

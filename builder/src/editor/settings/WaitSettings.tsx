@@ -32,10 +32,20 @@ const DAYS: [string, string][] = [
 type Windows = Record<string, [string, string][]>;
 
 /** A searchable time-zone picker: a filter box narrowing a select of every IANA zone, with the default first. */
-export function TimeZonePicker({ value, onChange }: { value: string; onChange: (zone: string) => void }) {
+export function TimeZonePicker({
+  value,
+  onChange,
+  defaultLabel,
+  defaultHint = "The default uses the contact's zone, else the organisation's.",
+}: {
+  value: string;
+  onChange: (zone: string) => void;
+  defaultLabel?: string;
+  defaultHint?: string;
+}) {
   const zones = useMemo(allTimeZones, []);
   const [query, setQuery] = useState('');
-  const options = useMemo(() => zoneOptions(zones, query, value), [zones, query, value]);
+  const options = useMemo(() => zoneOptions(zones, query, value, defaultLabel), [zones, query, value, defaultLabel]);
   const hint = useId();
   return (
     <div className="zone-picker">
@@ -54,7 +64,7 @@ export function TimeZonePicker({ value, onChange }: { value: string; onChange: (
         )}
       </Field>
       <p className="hint" id={hint}>
-        {options.length - 1} of {zones.length} zones shown. The default uses the contact's zone, else the organisation's.
+        {options.length - 1} of {zones.length} zones shown. {defaultHint}
       </p>
     </div>
   );
