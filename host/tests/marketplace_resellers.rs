@@ -120,6 +120,12 @@ async fn a_resellers_private_action_and_branding_reach_only_its_sub_accounts() {
         )
         .await;
     assert_eq!(branding.status, StatusCode::OK, "{:?}", branding.body);
+    let stored = api.get("/api/v2/reseller/brand", &pulse).await;
+    assert_eq!(stored.body["product_name"], "PulseFlow");
+    assert_eq!(
+        api.get("/api/v2/reseller/brand", &iron).await.status,
+        StatusCode::NOT_FOUND
+    );
     let seen = api.get("/api/v2/branding", &east).await;
     assert_eq!(seen.body["product_name"], "PulseFlow");
     assert_eq!(seen.body["primary_color"], "#E4007C");

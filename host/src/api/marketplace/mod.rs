@@ -47,7 +47,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
             reseller::sub_accounts,
             reseller::create_sub_account
         ))
-        .routes(routes!(reseller::set_brand))
+        .routes(routes!(reseller::brand, reseller::set_brand))
         .routes(routes!(reseller::set_branding, reseller::delete_branding))
         .routes(routes!(reseller::brandings))
         .routes(routes!(reseller::preinstalls, reseller::preinstall))

@@ -144,6 +144,28 @@ fn check_color(field: &str, value: &Option<String>, errors: &mut Vec<FieldError>
     }
 }
 
+/// The product branding set for the sub-accounts, if any.
+///
+/// Roles: reseller-admin.
+#[utoipa::path(get, path = "/api/v2/reseller/brand", tag = "reseller",
+    responses(
+        (status = 200, body = ResellerBrand),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn brand(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<ResellerBrand>, Problem> {
+    reseller(&state, &principal).await?;
+    state
+        .store
+        .reseller_brand(&principal.org)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found("no brand is set yet: PUT one"))
+}
+
 /// Set the product branding the sub-accounts see (name, logo, colours).
 ///
 /// Roles: reseller-admin.
