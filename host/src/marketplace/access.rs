@@ -45,14 +45,17 @@ impl Denied {
 
 type AccessKey = (String, String, String);
 
+/// An answer: the grants to run with, or why not.
+type Answer = Result<Arc<Grants>, Denied>;
+
 /// Recent answers, keyed by (org, id, version).
 #[derive(Default)]
 pub(super) struct AccessCache {
-    entries: Mutex<HashMap<AccessKey, (Instant, Result<Arc<Grants>, Denied>)>>,
+    entries: Mutex<HashMap<AccessKey, (Instant, Answer)>>,
 }
 
 impl AccessCache {
-    fn get(&self, key: &AccessKey) -> Option<Result<Arc<Grants>, Denied>> {
+    fn get(&self, key: &AccessKey) -> Option<Answer> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(key)
@@ -60,7 +63,7 @@ impl AccessCache {
             .map(|(_, answer)| answer.clone())
     }
 
-    fn put(&self, key: AccessKey, answer: Result<Arc<Grants>, Denied>) {
+    fn put(&self, key: AccessKey, answer: Answer) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() > 10_000 {
             entries.retain(|_, (at, _)| at.elapsed() < ACCESS_TTL);
@@ -97,7 +100,7 @@ impl Marketplace {
         self.access.clear();
     }
 
-    async fn decide(&self, org: &str, id: &str, version: &str) -> Result<Arc<Grants>, Denied> {
+    async fn decide(&self, org: &str, id: &str, version: &str) -> Answer {
         let reference = format!("{id}@{version}");
         let internal =
             |e: anyhow::Error| Denied::unavailable(format!("checking {reference}: {e:#}"));

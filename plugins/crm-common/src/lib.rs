@@ -9,7 +9,9 @@ pub mod contact_id;
 pub mod crm_failure;
 pub mod required;
 
-pub use campaign_membership::{CampaignMembershipInput, CampaignMembershipOutput, change_membership};
+pub use campaign_membership::{
+    CampaignMembershipInput, CampaignMembershipOutput, change_membership,
+};
 pub use contact::ContactOutput;
 pub use contact_id::resolve_contact_id;
 pub use crm_failure::{Access, crm_failure};
