@@ -128,12 +128,7 @@ impl Marketplace {
                 "plugin {reference} is not approved for use"
             )));
         }
-        let requested: Vec<Capability> = record
-            .manifest
-            .get("capabilities")
-            .cloned()
-            .and_then(|c| serde_json::from_value(c).ok())
-            .unwrap_or_default();
+        let requested = record.requested();
         if record.publisher_kind == PublisherKind::Builtin {
             return Ok(Arc::new(Grants::from_requested(&requested)));
         }

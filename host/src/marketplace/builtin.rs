@@ -92,11 +92,7 @@ impl Marketplace {
 
     /// Publishes every `*.wasm` file in `dir` (sorted by name) as a built-in action.
     pub async fn publish_builtin_dir(&self, dir: &Path) -> std::io::Result<Vec<BuiltinLoad>> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
-            .collect();
-        paths.sort();
+        let paths = crate::runtime::registry::wasm_files(dir)?;
         let mut loads = Vec::with_capacity(paths.len());
         for path in paths {
             let result = match tokio::fs::read(&path).await {

@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use super::Marketplace;
 use crate::graph::NodeKind;
 use crate::runtime::Capability;
-use crate::store::AuditEntry;
 use crate::store::marketplace::{InstallRecord, InstallStatus, PluginVersionRecord, PublisherKind};
 
 /// An install (or upgrade) to make.
@@ -98,15 +97,6 @@ pub enum InstallError {
     /// The server failed.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
-}
-
-fn requested_of(version: &PluginVersionRecord) -> Vec<Capability> {
-    version
-        .manifest
-        .get("capabilities")
-        .cloned()
-        .and_then(|c| serde_json::from_value(c).ok())
-        .unwrap_or_default()
 }
 
 impl Marketplace {
@@ -196,7 +186,7 @@ impl Marketplace {
                 request.plugin_id, request.version
             )));
         }
-        let requested = requested_of(&record);
+        let requested = record.requested();
         let (granted, missing) = Self::check_grants(&requested, &request.grants)?;
         for name in request.secrets.keys() {
             let allowed = requested
@@ -231,15 +221,13 @@ impl Marketplace {
             )
             .await?;
         self.forget_access();
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: org.into(),
-                actor: by.into(),
-                action: "plugin.installed".into(),
-                target: format!("{}@{}", request.plugin_id, request.version),
-                detail: serde_json::json!({ "granted": granted, "missing": missing, "secrets": request.secrets.keys().collect::<Vec<_>>() }),
-            }])
-            .await?;
+        self.audit(
+            super::Actor { org, subject: by },
+            "plugin.installed",
+            format!("{}@{}", request.plugin_id, request.version),
+            serde_json::json!({ "granted": granted, "missing": missing, "secrets": request.secrets.keys().collect::<Vec<_>>() }),
+        )
+        .await?;
         self.outcome(org, &record, requested, upgrade).await
     }
 
@@ -262,7 +250,7 @@ impl Marketplace {
             .plugin_version(id, version)
             .await?
             .ok_or_else(|| InstallError::NotFound(format!("{id}@{version} is not published")))?;
-        let requested = requested_of(&record);
+        let requested = record.requested();
         let all: Vec<String> = install.granted.iter().chain(grants).cloned().collect();
         let (granted, missing) = Self::check_grants(&requested, &all)?;
         let status = if missing.is_empty() {
@@ -274,15 +262,13 @@ impl Marketplace {
             .install_put(org, id, version, &granted, status, &install.installed_by)
             .await?;
         self.forget_access();
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: org.into(),
-                actor: by.into(),
-                action: "plugin.granted".into(),
-                target: format!("{id}@{version}"),
-                detail: serde_json::json!({ "granted": granted, "missing": missing }),
-            }])
-            .await?;
+        self.audit(
+            super::Actor { org, subject: by },
+            "plugin.granted",
+            format!("{id}@{version}"),
+            serde_json::json!({ "granted": granted, "missing": missing }),
+        )
+        .await?;
         self.outcome(org, &record, requested, None).await
     }
 
@@ -300,15 +286,13 @@ impl Marketplace {
             )));
         }
         self.forget_access();
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: org.into(),
-                actor: by.into(),
-                action: "plugin.uninstalled".into(),
-                target: format!("{id}@{version}"),
-                detail: serde_json::json!({}),
-            }])
-            .await?;
+        self.audit(
+            super::Actor { org, subject: by },
+            "plugin.uninstalled",
+            format!("{id}@{version}"),
+            serde_json::json!({}),
+        )
+        .await?;
         Ok(())
     }
 

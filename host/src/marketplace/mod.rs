@@ -125,4 +125,23 @@ impl Marketplace {
     pub fn limits(&self) -> PublishLimits {
         self.limits
     }
+
+    /// Appends one audit record in the acting user's org.
+    pub(crate) async fn audit(
+        &self,
+        actor: Actor<'_>,
+        action: &str,
+        target: String,
+        detail: serde_json::Value,
+    ) -> anyhow::Result<()> {
+        self.store
+            .audit_append(&[crate::store::AuditEntry {
+                org_id: actor.org.into(),
+                actor: actor.subject.into(),
+                action: action.into(),
+                target,
+                detail,
+            }])
+            .await
+    }
 }

@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 
 use super::{BUILTIN_PUBLISHER, Marketplace, component_limits};
 use crate::runtime::{LoadError, LoadOptions, Plugin};
-use crate::store::AuditEntry;
 use crate::store::marketplace::{NewPluginVersion, ReviewStatus};
 
 /// An upload to publish.
@@ -225,15 +224,13 @@ impl Marketplace {
                 format!("version {version} of `{id}` was published meanwhile"),
             ));
         }
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: request.publisher_id.into(),
-                actor: request.published_by.into(),
-                action: "plugin.published".into(),
-                target: format!("{id}@{version}"),
-                detail: serde_json::json!({ "sha256": sha256, "status": status, "key_id": request.key_id, "private_to": request.private_to }),
-            }])
-            .await?;
+        self.audit(
+            super::Actor { org: request.publisher_id, subject: request.published_by },
+            "plugin.published",
+            format!("{id}@{version}"),
+            serde_json::json!({ "sha256": sha256, "status": status, "key_id": request.key_id, "private_to": request.private_to }),
+        )
+        .await?;
         self.registry.insert(Arc::new(plugin));
         Ok(Published {
             plugin_id: id,

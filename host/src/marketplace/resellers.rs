@@ -7,8 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{InstallError, InstallRequest, Marketplace};
+use crate::store::Org;
 use crate::store::marketplace::PreinstallRecord;
-use crate::store::{AuditEntry, Org};
 
 /// The product branding an org's users see.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -86,15 +86,16 @@ impl Marketplace {
             )
             .await?;
         }
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: reseller.into(),
-                actor: by.into(),
-                action: "sub_account.created".into(),
-                target: org.id.clone(),
-                detail: serde_json::json!({ "name": org.name }),
-            }])
-            .await?;
+        self.audit(
+            super::Actor {
+                org: reseller,
+                subject: by,
+            },
+            "sub_account.created",
+            org.id.clone(),
+            serde_json::json!({ "name": org.name }),
+        )
+        .await?;
         Ok(true)
     }
 

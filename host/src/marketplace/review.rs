@@ -4,7 +4,6 @@
 //! that step). Every change is audited.
 
 use super::Marketplace;
-use crate::store::AuditEntry;
 use crate::store::marketplace::ReviewStatus;
 
 /// Who acts, for the audit log.
@@ -17,25 +16,6 @@ pub struct Actor<'a> {
 }
 
 impl Marketplace {
-    async fn audit(
-        &self,
-        actor: Actor<'_>,
-        action: &str,
-        id: &str,
-        version: &str,
-        detail: serde_json::Value,
-    ) -> anyhow::Result<()> {
-        self.store
-            .audit_append(&[AuditEntry {
-                org_id: actor.org.into(),
-                actor: actor.subject.into(),
-                action: action.into(),
-                target: format!("{id}@{version}"),
-                detail,
-            }])
-            .await
-    }
-
     /// Approves (`reason` = `None`) or rejects a pending version; false when
     /// it is not pending.
     pub async fn review(
@@ -63,8 +43,7 @@ impl Marketplace {
             self.audit(
                 actor,
                 action,
-                id,
-                version,
+                format!("{id}@{version}"),
                 serde_json::json!({ "reason": reject }),
             )
             .await?;
@@ -77,8 +56,13 @@ impl Marketplace {
     pub async fn yank(&self, actor: Actor<'_>, id: &str, version: &str) -> anyhow::Result<bool> {
         let done = self.store.plugin_version_yank(id, version).await?;
         if done {
-            self.audit(actor, "plugin.yanked", id, version, serde_json::json!({}))
-                .await?;
+            self.audit(
+                actor,
+                "plugin.yanked",
+                format!("{id}@{version}"),
+                serde_json::json!({}),
+            )
+            .await?;
         }
         Ok(done)
     }
@@ -101,8 +85,7 @@ impl Marketplace {
             self.audit(
                 actor,
                 action,
-                id,
-                version,
+                format!("{id}@{version}"),
                 serde_json::json!({ "reason": reason }),
             )
             .await?;

@@ -70,11 +70,7 @@ impl PluginRegistry {
         runtime: &Runtime,
         dir: &Path,
     ) -> std::io::Result<Vec<DirEntryLoad>> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
-            .collect();
-        paths.sort();
+        let paths = wasm_files(dir)?;
         let mut loads = Vec::with_capacity(paths.len());
         for path in paths {
             let result = runtime
@@ -88,6 +84,16 @@ impl PluginRegistry {
         }
         Ok(loads)
     }
+}
+
+/// The `*.wasm` files directly in `dir`, sorted by name.
+pub fn wasm_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 fn version_of(p: &Plugin) -> semver::Version {

@@ -99,13 +99,10 @@ pub struct MarketList {
     pub items: Vec<MarketPlugin>,
 }
 
-fn capabilities(manifest: &serde_json::Value) -> Vec<RequestedCapability> {
-    let caps: Vec<Capability> = manifest
-        .get("capabilities")
-        .cloned()
-        .and_then(|c| serde_json::from_value(c).ok())
-        .unwrap_or_default();
-    caps.iter()
+fn capabilities(version: &PluginVersionRecord) -> Vec<RequestedCapability> {
+    version
+        .requested()
+        .iter()
         .map(|c| RequestedCapability {
             capability: c.to_string(),
             description: c.describe(),
@@ -172,7 +169,7 @@ async fn plugins(state: &AppState, org: &str) -> Result<Vec<MarketPlugin>, Probl
                         published_at: v.published_at,
                         yanked: v.yanked_at.is_some(),
                         killed: v.killed_at.is_some(),
-                        capabilities: capabilities(&v.manifest),
+                        capabilities: capabilities(v),
                         size_bytes: v.size_bytes,
                         sha256: v.sha256.clone(),
                     })
@@ -276,12 +273,7 @@ pub async fn upgrade_report(
         .plugin_version(&id, &version)
         .await?
         .ok_or_else(|| Problem::not_found(format!("no version {id}@{version}")))?;
-    let requested: Vec<Capability> = record
-        .manifest
-        .get("capabilities")
-        .cloned()
-        .and_then(|c| serde_json::from_value(c).ok())
-        .unwrap_or_default();
+    let requested = record.requested();
     let report = state
         .marketplace
         .upgrade_report(&principal.org, &record, &requested)

@@ -159,6 +159,17 @@ macro_rules! version_from_row {
     }};
 }
 
+impl PluginVersionRecord {
+    /// The capabilities its manifest requests.
+    pub fn requested(&self) -> Vec<crate::runtime::Capability> {
+        self.manifest
+            .get("capabilities")
+            .cloned()
+            .and_then(|c| serde_json::from_value(c).ok())
+            .unwrap_or_default()
+    }
+}
+
 impl Store {
     /// Who owns an action id, and whom it is private to: `(publisher, private_to)`.
     pub async fn plugin_owner(
