@@ -112,7 +112,7 @@ async fn start(
     principal.require(Permission::RunWorkflows)?;
     check_id(id, "workflow")?;
     contact_id(&request.contact)?;
-    let (_, status) = state
+    let (version, status) = state
         .store
         .workflow_head(&principal.org, id)
         .await?
@@ -153,16 +153,17 @@ async fn start(
     trigger
         .entry("started_by")
         .or_insert_with(|| Value::String(principal.subject.clone()));
+    let start = StartRequest {
+        org_id: principal.org.clone(),
+        workflow_id: id.to_string(),
+        trigger: Value::Object(trigger),
+        contact: request.contact.map(Value::Object),
+        test_mode,
+        force: true,
+    };
     let execution_id = state
         .engine
-        .start(StartRequest {
-            org_id: principal.org.clone(),
-            workflow_id: id.to_string(),
-            trigger: Value::Object(trigger),
-            contact: request.contact.map(Value::Object),
-            test_mode,
-            force: true,
-        })
+        .start_version(start, version)
         .await?
         .ok_or_else(|| {
             Problem::conflict(

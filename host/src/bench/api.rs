@@ -1,7 +1,8 @@
 //! `atlas bench api`: `POST /api/v2/workflows/{id}/execute` over loopback
 //! HTTP with a bearer token, each request durably enqueuing an execution,
 //! while a worker runs them. Prints requests per second and latency
-//! percentiles seen by the client.
+//! percentiles seen by the client: `wrk` in a second process when it is
+//! installed (Debian's `wrk`), else an in-process reqwest client.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +27,19 @@ pub struct ApiBenchConfig {
     pub connections: usize,
     /// Seconds of measured load (after one second of warm-up).
     pub seconds: u64,
+    /// Where the load comes from.
+    pub client: LoadClient,
+}
+
+/// The load generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoadClient {
+    /// `wrk` when it is on the PATH, else the built-in client.
+    Auto,
+    /// `wrk`, a second process (Debian's package `wrk`).
+    Wrk,
+    /// reqwest in this process (it shares the cores with the server).
+    Builtin,
 }
 
 /// The figures.
@@ -47,6 +61,8 @@ pub struct ApiBenchReport {
     pub connections: usize,
     /// Seconds measured.
     pub seconds: u64,
+    /// `wrk` or `builtin`.
+    pub client: &'static str,
 }
 
 fn workflow() -> serde_json::Value {
@@ -96,11 +112,70 @@ pub async fn run(config: &ApiBenchConfig) -> anyhow::Result<ApiBenchReport> {
         let _ = axum::serve(listener, router(state)).await;
     });
 
+    let url = format!("http://{addr}/api/v2/workflows/{id}/execute");
+    let use_wrk = match config.client {
+        LoadClient::Wrk => true,
+        LoadClient::Builtin => false,
+        LoadClient::Auto => super::wrk::available(),
+    };
+    let (rps, p50_ms, p99_ms, requests, errors) = if use_wrk {
+        let workdir = tempfile::tempdir()?;
+        let threads = 1;
+        super::wrk::run(&url, &token, config.connections, threads, 1, workdir.path())?;
+        let r = super::wrk::run(
+            &url,
+            &token,
+            config.connections,
+            threads,
+            config.seconds,
+            workdir.path(),
+        )?;
+        let ms = |d: Duration| (d.as_secs_f64() * 100_000.0).round() / 100.0;
+        (
+            (r.rps - r.errors as f64 / config.seconds as f64).round(),
+            ms(r.p50),
+            ms(r.p99),
+            r.requests as usize,
+            r.errors as usize,
+        )
+    } else {
+        let (mut latencies, errors) = builtin_load(&url, &token, config).await?;
+        let stats = super::Percentiles::of(&mut latencies);
+        (
+            ((stats.samples - errors) as f64 / config.seconds as f64).round(),
+            (stats.p50_us / 10.0).round() / 100.0,
+            (stats.p99_us / 10.0).round() / 100.0,
+            stats.samples,
+            errors,
+        )
+    };
+    server.abort();
+    worker.shutdown().await;
+    Ok(ApiBenchReport {
+        db: store.dialect(),
+        trigger_rps: rps,
+        trigger_p50_ms: p50_ms,
+        trigger_p99_ms: p99_ms,
+        requests,
+        errors,
+        connections: config.connections,
+        seconds: config.seconds,
+        client: if use_wrk { "wrk" } else { "builtin" },
+    })
+}
+
+/// The in-process client: `connections` loops posting as fast as answers come,
+/// one second of warm-up, then `seconds` measured. Returns latencies and errors.
+async fn builtin_load(
+    url: &str,
+    token: &str,
+    config: &ApiBenchConfig,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(config.connections)
         .build()?;
-    let url = Arc::new(format!("http://{addr}/api/v2/workflows/{id}/execute"));
-    let token = Arc::new(token);
+    let url = Arc::new(url.to_string());
+    let token = Arc::new(token.to_string());
     let warm_until = Instant::now() + Duration::from_secs(1);
     let stop_at = warm_until + Duration::from_secs(config.seconds);
     let mut tasks = tokio::task::JoinSet::new();
@@ -148,17 +223,5 @@ pub async fn run(config: &ApiBenchConfig) -> anyhow::Result<ApiBenchReport> {
         latencies.extend(l);
         errors += e;
     }
-    server.abort();
-    worker.shutdown().await;
-    let stats = super::Percentiles::of(&mut latencies);
-    Ok(ApiBenchReport {
-        db: store.dialect(),
-        trigger_rps: ((stats.samples - errors) as f64 / config.seconds as f64).round(),
-        trigger_p50_ms: (stats.p50_us / 10.0).round() / 100.0,
-        trigger_p99_ms: (stats.p99_us / 10.0).round() / 100.0,
-        requests: stats.samples,
-        errors,
-        connections: config.connections,
-        seconds: config.seconds,
-    })
+    Ok((latencies, errors))
 }

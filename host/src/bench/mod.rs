@@ -5,5 +5,6 @@ pub mod api;
 pub mod engine;
 pub mod plugin;
 mod stats;
+pub mod wrk;
 
 pub use stats::Percentiles;

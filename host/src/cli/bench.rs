@@ -53,6 +53,10 @@ pub struct ApiBenchArgs {
     /// Seconds of measured load.
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Load generator: `wrk` in a second process (Debian's `wrk`), the
+    /// in-process client, or `auto` (wrk when installed).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub client: crate::bench::api::LoadClient,
 }
 
 /// Arguments of `atlas bench engine`.
@@ -132,6 +136,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
                 noop: args.noop,
                 connections: args.connections,
                 seconds: args.seconds,
+                client: args.client,
             })
             .await?;
             print(&report, args.json)?;

@@ -35,18 +35,38 @@ impl Engine {
         self.start_claiming(request, None).await
     }
 
+    /// [`Engine::start`] for a caller that has just read the workflow's
+    /// current version (the API checks the status first): saves a read.
+    pub async fn start_version(
+        &self,
+        request: StartRequest,
+        version: i64,
+    ) -> anyhow::Result<Option<String>> {
+        self.start_at(request, None, version).await
+    }
+
     /// Starts an execution; with `schedule`, only if this call claims that firing.
     pub(crate) async fn start_claiming(
         &self,
         request: StartRequest,
         schedule: Option<AdvancedSchedule>,
     ) -> anyhow::Result<Option<String>> {
-        let inner = &self.inner;
-        let (version, _) = inner
+        let (version, _) = self
+            .inner
             .store
             .workflow_head(&request.org_id, &request.workflow_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("workflow {} does not exist", request.workflow_id))?;
+        self.start_at(request, schedule, version).await
+    }
+
+    async fn start_at(
+        &self,
+        request: StartRequest,
+        schedule: Option<AdvancedSchedule>,
+        version: i64,
+    ) -> anyhow::Result<Option<String>> {
+        let inner = &self.inner;
         let workflow = inner
             .workflows
             .get(&request.org_id, &request.workflow_id, version)

@@ -126,6 +126,9 @@ impl Store {
                 .min_connections(if memory { 1 } else { 0 })
                 .idle_timeout(None)
                 .max_lifetime(None)
+                // An embedded connection cannot drop: skip the ping (a round
+                // trip to the connection's thread) before every query.
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .with_context(|| format!("opening {url}"))?;
