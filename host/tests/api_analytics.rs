@@ -281,7 +281,7 @@ on_both_stores!(failures_are_categorised_with_examples, |db| async move {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(20), "{execution:?}");
-        t.advance(Duration::from_secs(60));
+        t.advance_when_idle(Duration::from_secs(60)).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(down.requests().len(), 2, "the 503 was retried once");

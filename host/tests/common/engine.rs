@@ -147,6 +147,19 @@ impl TestEngine {
         self.engine.wake();
     }
 
+    /// Moves the clock only while no job is leased, so a step in flight never
+    /// sees its lease expire (which would run it a second time); otherwise
+    /// just wakes the worker.
+    pub async fn advance_when_idle(&self, by: Duration) {
+        use atlas::engine::Clock as _;
+        let (_, leased) = self.store.queue_depth(self.clock.now_ms()).await.unwrap();
+        if leased == 0 {
+            self.advance(by);
+        } else {
+            self.engine.wake();
+        }
+    }
+
     /// Polls until the execution satisfies `done`, or panics after 20 s.
     pub async fn wait_until(
         &self,
