@@ -107,6 +107,12 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                // No ping round trip before every query: a connection the
+                // server dropped fails its next query, is discarded, and the
+                // engine retries; idle ones are recycled well before servers
+                // or proxies usually drop them.
+                .test_before_acquire(false)
+                .idle_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await
                 .with_context(|| format!("connecting to {}", redact(url)))?;
