@@ -7,6 +7,8 @@ ATLAS        := target/debug/atlas
 GUEST_TARGET := target/guests
 COMPONENTS   := target/components
 TEST_COMPONENTS := target/test-components
+# The built-in actions' own unit tests run natively, apart from their wasm builds.
+PLUGINS_NATIVE_TARGET := target/plugins-native
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api bench-analytics clean-data
@@ -48,11 +50,12 @@ builder-test: builder $(HOST_DEP) plugins test-guests
 	cd builder && npm test
 	cd builder && node e2e/run.mjs
 
-## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, the builder's tests, then lints.
+## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, the built-in actions' unit tests, the builder's tests, then lints.
 test:
 	$(CARGO) test --workspace --no-run
 	$(MAKE) plugins test-guests HOST_BUILT=1
 	$(CARGO) test --workspace --no-fail-fast
+	$(CARGO) test --manifest-path plugins/Cargo.toml --target-dir $(PLUGINS_NATIVE_TARGET)
 	$(MAKE) builder-test HOST_BUILT=1
 	$(MAKE) lint
 
