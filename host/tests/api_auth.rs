@@ -176,6 +176,32 @@ async fn every_role_is_refused_exactly_what_it_may_not_do() {
             format!("/api/v2/workflows/{workflow}/analytics"),
             None,
         ),
+        (
+            Permission::Publish,
+            Method::POST,
+            "/api/v2/publisher/keys".into(),
+            Some(
+                json!({ "public_key": marketplace::KeyFile::generate().public_key, "publisher_name": "Roles Co" }),
+            ),
+        ),
+        (
+            Permission::ReviewPlugins,
+            Method::GET,
+            "/api/v2/review/pending".into(),
+            None,
+        ),
+        (
+            Permission::ManageInstalls,
+            Method::GET,
+            "/api/v2/marketplace/plugins/atlas.test.noop/versions/0.1.0/upgrade-report".into(),
+            None,
+        ),
+        (
+            Permission::ManageResale,
+            Method::GET,
+            "/api/v2/reseller/sub-accounts".into(),
+            None,
+        ),
     ];
     let mut denials = 0;
     for role in Role::ALL {
