@@ -97,7 +97,7 @@ async fn another_orgs_contact_and_an_unknown_one_are_not_found() {
             let contact_id = stranger.map_or(world.stranger.clone(), str::to_owned);
             let mut doc = input(&world);
             doc["contact_id"] = json!(contact_id);
-            let report = h.run(doc, WRITE, false, Some(world.snapshot())).await;
+            let report = world.run(&h, doc, WRITE).await;
             assert_eq!(
                 fatal_message(&report),
                 format!("contact `{contact_id}` does not exist"),
@@ -114,7 +114,7 @@ async fn another_orgs_contact_and_an_unknown_one_are_not_found() {
             action.1
         );
         // A required field left out is refused by the input schema.
-        let report = h.run(json!({}), WRITE, false, Some(world.snapshot())).await;
+        let report = world.run(&h, json!({}), WRITE).await;
         invalid_input_message(&report);
     }
 }
@@ -122,13 +122,8 @@ async fn another_orgs_contact_and_an_unknown_one_are_not_found() {
 #[tokio::test]
 async fn booking_takes_a_seat_and_a_full_class_follows_the_full_edge() {
     let (h, world) = setup(BOOK).await;
-    let report = h
-        .run(
-            json!({ "class_id": world.class }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "class_id": world.class }), WRITE)
         .await;
     let output = report.result.expect("booked");
     assert_eq!(output.outcome, "booked");
@@ -153,13 +148,8 @@ async fn booking_takes_a_seat_and_a_full_class_follows_the_full_edge() {
     );
 
     let before = world.state().await;
-    let report = h
-        .run(
-            json!({ "class_id": world.full_class }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "class_id": world.full_class }), WRITE)
         .await;
     let output = report.result.expect("answered");
     assert_eq!(output.outcome, "full");
@@ -182,16 +172,11 @@ async fn booking_takes_a_seat_and_a_full_class_follows_the_full_edge() {
             "class_id must not be empty".to_owned(),
         ),
     ] {
-        let report = h.run(input, WRITE, false, Some(world.snapshot())).await;
+        let report = world.run(&h, input, WRITE).await;
         assert_eq!(invalid_input_message(&report), expected);
     }
-    let report = h
-        .run(
-            json!({ "class_id": "k_nowhere" }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "class_id": "k_nowhere" }), WRITE)
         .await;
     assert_eq!(fatal_message(&report), "class `k_nowhere` does not exist");
     assert_eq!(world.state().await, before);
@@ -263,25 +248,19 @@ async fn cancelling_frees_the_seat_and_keeps_the_reason() {
 #[tokio::test]
 async fn contacts_join_and_leave_a_campaign() {
     let (h, world) = setup(JOIN).await;
-    let report = h
-        .run(
-            json!({ "campaign_id": world.campaign }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "campaign_id": world.campaign }), WRITE)
         .await;
     let output = report.result.expect("added");
     assert_eq!(
         output.data,
         json!({ "campaign_id": world.campaign, "contact_id": world.contact })
     );
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({ "campaign_id": world.campaign, "contact_id": world.member }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     assert_eq!(report.result.expect("added").outcome, "added");
@@ -296,13 +275,8 @@ async fn contacts_join_and_leave_a_campaign() {
         members
     );
     // Adding again keeps one membership.
-    let report = h
-        .run(
-            json!({ "campaign_id": world.campaign }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "campaign_id": world.campaign }), WRITE)
         .await;
     assert!(report.result.is_ok());
     assert_eq!(

@@ -133,7 +133,7 @@ async fn another_orgs_contact_and_an_unknown_one_are_not_found() {
             let contact_id = stranger.map_or(world.stranger.clone(), str::to_owned);
             let mut input = (case.input)(&world);
             input["contact_id"] = json!(contact_id);
-            let report = h.run(input, WRITE, false, Some(world.snapshot())).await;
+            let report = world.run(&h, input, WRITE).await;
             assert_eq!(
                 fatal_message(&report),
                 format!("contact `{contact_id}` does not exist"),
@@ -161,8 +161,9 @@ async fn without_any_contact_the_input_is_invalid() {
 #[tokio::test]
 async fn update_contact_changes_fields_merges_custom_fields_and_keeps_other_consent() {
     let (h, world) = setup("crm-update-contact", "atlas.crm.update-contact").await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({
                 "first_name": " Augusta ",
                 "phone": "+447700900123",
@@ -173,8 +174,6 @@ async fn update_contact_changes_fields_merges_custom_fields_and_keeps_other_cons
                 "consent": { "sms": true }
             }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let output = report.result.expect("updated");
@@ -231,19 +230,10 @@ async fn update_contact_refuses_bad_input_and_changes_nothing() {
             "contact_id is empty; leave it out to use the run's contact",
         ),
     ] {
-        let report = h
-            .run(input.clone(), WRITE, false, Some(world.snapshot()))
-            .await;
+        let report = world.run(&h, input.clone(), WRITE).await;
         assert_eq!(invalid_input_message(&report), expected, "{input}");
     }
-    let report = h
-        .run(
-            json!({ "nickname": "Ada" }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
-        .await;
+    let report = world.run(&h, json!({ "nickname": "Ada" }), WRITE).await;
     assert!(invalid_input_message(&report).contains("nickname"));
     assert_eq!(world.state().await, before);
 }
@@ -251,14 +241,7 @@ async fn update_contact_refuses_bad_input_and_changes_nothing() {
 #[tokio::test]
 async fn add_and_remove_tag_change_the_contacts_tags() {
     let (h, world) = setup("crm-add-tag", "atlas.crm.add-tag").await;
-    let report = h
-        .run(
-            json!({ "tag": " vip " }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
-        .await;
+    let report = world.run(&h, json!({ "tag": " vip " }), WRITE).await;
     let output = report.result.expect("tagged");
     assert_eq!(
         output.data,
@@ -274,12 +257,11 @@ async fn add_and_remove_tag_change_the_contacts_tags() {
         .unwrap();
     assert_eq!(tagged.len(), 1);
     // The explicit contact wins over the run's.
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({ "tag": "vip", "contact_id": world.member }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     assert_eq!(
@@ -296,18 +278,11 @@ async fn add_and_remove_tag_change_the_contacts_tags() {
             .contains(&"vip".to_string())
     );
 
-    let report = h
-        .run(
-            json!({ "tag": "x".repeat(101) }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "tag": "x".repeat(101) }), WRITE)
         .await;
     assert_eq!(invalid_input_message(&report), "tags are at most 100 bytes");
-    let report = h
-        .run(json!({ "tag": "  " }), WRITE, false, Some(world.snapshot()))
-        .await;
+    let report = world.run(&h, json!({ "tag": "  " }), WRITE).await;
     assert_eq!(invalid_input_message(&report), "tag must not be empty");
 
     let report = h
@@ -342,12 +317,11 @@ async fn add_and_remove_tag_change_the_contacts_tags() {
 #[tokio::test]
 async fn add_note_stores_the_note_by_the_action() {
     let (h, world) = setup("crm-add-note", "atlas.crm.add-note").await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({ "body": "Asked about personal training" }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let output = report.result.expect("noted");
@@ -361,17 +335,10 @@ async fn add_note_stores_the_note_by_the_action() {
     assert_eq!(note.body, "Asked about personal training");
     assert_eq!(note.author, "plugin:atlas.crm.add-note");
 
-    let report = h
-        .run(json!({ "body": "" }), WRITE, false, Some(world.snapshot()))
-        .await;
+    let report = world.run(&h, json!({ "body": "" }), WRITE).await;
     assert_eq!(invalid_input_message(&report), "body must not be empty");
-    let report = h
-        .run(
-            json!({ "body": "x".repeat(65 * 1024) }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "body": "x".repeat(65 * 1024) }), WRITE)
         .await;
     assert!(invalid_input_message(&report).contains("65536"));
 }
@@ -379,8 +346,9 @@ async fn add_note_stores_the_note_by_the_action() {
 #[tokio::test]
 async fn create_task_is_due_relative_to_the_step_or_at_a_time() {
     let (h, world) = setup("crm-create-task", "atlas.crm.create-task").await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({
                 "title": "Call Ada about her trial",
                 "description": "She asked about mornings.",
@@ -389,8 +357,6 @@ async fn create_task_is_due_relative_to_the_step_or_at_a_time() {
                 "priority": "high"
             }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let output = report.result.expect("created");
@@ -444,18 +410,11 @@ async fn create_task_is_due_relative_to_the_step_or_at_a_time() {
         ),
         (json!({ "title": " " }), "title must not be empty"),
     ] {
-        let report = h
-            .run(input.clone(), WRITE, false, Some(world.snapshot()))
-            .await;
+        let report = world.run(&h, input.clone(), WRITE).await;
         assert_eq!(invalid_input_message(&report), expected, "{input}");
     }
-    let report = h
-        .run(
-            json!({ "title": "Call", "priority": "asap" }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "title": "Call", "priority": "asap" }), WRITE)
         .await;
     assert!(invalid_input_message(&report).contains("priority"));
     assert_eq!(world.state().await, before);
@@ -464,8 +423,9 @@ async fn create_task_is_due_relative_to_the_step_or_at_a_time() {
 #[tokio::test]
 async fn create_and_move_an_opportunity_through_the_pipeline() {
     let (h, world) = setup("crm-create-opportunity", "atlas.crm.create-opportunity").await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({
                 "title": "PT pack",
                 "pipeline_id": world.pipeline.id,
@@ -474,8 +434,6 @@ async fn create_and_move_an_opportunity_through_the_pipeline() {
                 "currency": "gbp"
             }),
             WRITE,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let output = report.result.expect("created");
@@ -488,13 +446,7 @@ async fn create_and_move_an_opportunity_through_the_pipeline() {
     assert_eq!(stored.currency, "GBP");
 
     let before = world.state().await;
-    let report = h
-        .run(
-            json!({ "title": "PT", "pipeline_id": world.pipeline.id, "stage_id": "s_nowhere", "currency": "GBP" }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world.run(&h, json!({ "title": "PT", "pipeline_id": world.pipeline.id, "stage_id": "s_nowhere", "currency": "GBP" }), WRITE)
         .await;
     assert_eq!(
         fatal_message(&report),
@@ -503,13 +455,7 @@ async fn create_and_move_an_opportunity_through_the_pipeline() {
             world.pipeline.id
         )
     );
-    let report = h
-        .run(
-            json!({ "title": "PT", "pipeline_id": world.pipeline.id, "stage_id": world.stage("New"), "currency": "pounds" }),
-            WRITE,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world.run(&h, json!({ "title": "PT", "pipeline_id": world.pipeline.id, "stage_id": world.stage("New"), "currency": "pounds" }), WRITE)
         .await;
     assert_eq!(
         invalid_input_message(&report),

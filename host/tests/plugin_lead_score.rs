@@ -30,16 +30,15 @@ async fn scores_from_the_crm_record_and_activity_and_writes_the_field() {
     let (server, h, world) =
         setup(r#"{"score": 82, "reasons": ["Booked two trial classes", "Came from the website"]}"#)
             .await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({
                 "activity": "Booked 2 trial classes, attended 1",
                 "instructions": "Trial bookings matter most.",
                 "write_to_field": "lead_score"
             }),
             ALL,
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let output = report.result.expect("scored");
@@ -87,13 +86,8 @@ async fn scores_from_the_crm_record_and_activity_and_writes_the_field() {
     );
 
     // The next score does not see the previous one.
-    let report = h
-        .run(
-            json!({ "write_to_field": "lead_score" }),
-            ALL,
-            false,
-            Some(world.snapshot()),
-        )
+    let report = world
+        .run(&h, json!({ "write_to_field": "lead_score" }), ALL)
         .await;
     assert!(report.result.is_ok());
     let user = server.requests()[1].json()["messages"][1]["content"].clone();
@@ -124,9 +118,7 @@ async fn the_band_is_the_outcome_by_the_thresholds() {
     ] {
         let (_server, h, world) =
             setup(&json!({ "score": score, "reasons": ["why"] }).to_string()).await;
-        let report = h
-            .run(input, &["ai", "crm:read"], false, Some(world.snapshot()))
-            .await;
+        let report = world.run(&h, input, &["ai", "crm:read"]).await;
         let output = report.result.expect("scored");
         assert_eq!(output.outcome, band, "{score}");
         assert_eq!(output.data["band"], band);
@@ -144,13 +136,8 @@ async fn an_answer_that_is_not_a_score_is_a_retryable_error_and_writes_nothing()
     ] {
         let (_server, h, world) = setup(answer).await;
         let before = world.state().await;
-        let report = h
-            .run(
-                json!({ "write_to_field": "lead_score" }),
-                ALL,
-                false,
-                Some(world.snapshot()),
-            )
+        let report = world
+            .run(&h, json!({ "write_to_field": "lead_score" }), ALL)
             .await;
         let (message, _) = retryable(&report);
         assert!(
@@ -184,12 +171,11 @@ async fn test_mode_scores_but_writes_nothing() {
 async fn writing_the_score_needs_crm_write_and_reading_needs_crm_read() {
     let (server, h, world) = setup(r#"{"score": 90, "reasons": ["Ready"]}"#).await;
     let before = world.state().await;
-    let report = h
+    let report = world
         .run(
+            &h,
             json!({ "write_to_field": "lead_score" }),
             &["ai", "crm:read"],
-            false,
-            Some(world.snapshot()),
         )
         .await;
     let message = fatal_message(&report);
@@ -199,9 +185,7 @@ async fn writing_the_score_needs_crm_write_and_reading_needs_crm_read() {
     );
     assert_eq!(world.state().await, before);
 
-    let report = h
-        .run(json!({}), &["ai"], false, Some(world.snapshot()))
-        .await;
+    let report = world.run(&h, json!({}), &["ai"]).await;
     let message = fatal_message(&report);
     assert!(
         message.starts_with("crm-read is not granted to this action"),
@@ -218,13 +202,8 @@ async fn writing_the_score_needs_crm_write_and_reading_needs_crm_read() {
 async fn unknown_contacts_and_bad_input_never_reach_the_model() {
     let (server, h, world) = setup(r#"{"score": 90, "reasons": ["Ready"]}"#).await;
     for contact_id in [world.stranger.clone(), "c_nobody".to_owned()] {
-        let report = h
-            .run(
-                json!({ "contact_id": contact_id }),
-                ALL,
-                false,
-                Some(world.snapshot()),
-            )
+        let report = world
+            .run(&h, json!({ "contact_id": contact_id }), ALL)
             .await;
         assert_eq!(
             fatal_message(&report),
@@ -241,20 +220,11 @@ async fn unknown_contacts_and_bad_input_never_reach_the_model() {
             "write_to_field is empty; leave it out to only score",
         ),
     ] {
-        let report = h
-            .run(input.clone(), ALL, false, Some(world.snapshot()))
-            .await;
+        let report = world.run(&h, input.clone(), ALL).await;
         assert_eq!(invalid_input_message(&report), expected, "{input}");
     }
     // The input schema caps the thresholds, so the builder's form does too.
-    let report = h
-        .run(
-            json!({ "hot_threshold": 120 }),
-            ALL,
-            false,
-            Some(world.snapshot()),
-        )
-        .await;
+    let report = world.run(&h, json!({ "hot_threshold": 120 }), ALL).await;
     assert!(invalid_input_message(&report).contains("120"));
     let report = h.run(json!({}), ALL, false, None).await;
     assert!(invalid_input_message(&report).starts_with("no contact"));

@@ -11,7 +11,7 @@ use atlas::store::Store;
 use atlas::store::crm::Consent;
 use serde_json::{Value, json};
 
-use super::actions::{NOW_MS, ORG};
+use super::actions::{ActionHarness, NOW_MS, ORG};
 
 /// An org that is not the harness's.
 pub const OTHER_ORG: &str = "org-b";
@@ -96,6 +96,18 @@ impl CrmWorld {
             .unwrap_or_else(|| panic!("no stage {name}"))
             .id
             .clone()
+    }
+
+    /// Runs the harness's action once for this world's contact with `granted`.
+    pub async fn run(
+        &self,
+        harness: &ActionHarness,
+        input: Value,
+        granted: &[&str],
+    ) -> atlas::runtime::RunReport {
+        harness
+            .run(input, granted, false, Some(self.snapshot()))
+            .await
     }
 
     /// Ada's snapshot, as the engine passes the run's contact.
