@@ -1,6 +1,7 @@
 # Atlas Flow — everyday commands. `make run` starts the product, `make test`
-# runs the whole suite. Host, tests and benchmarks share one cargo profile
-# (dev with optimised dependencies), so wasmtime is compiled once.
+# runs the whole suite; each first checks and installs what it needs
+# (scripts/prereqs). Host, tests and benchmarks share one cargo profile (dev
+# with optimised dependencies) and one feature set, so wasmtime is compiled once.
 
 CARGO        ?= cargo
 ATLAS        := target/debug/atlas
@@ -10,16 +11,26 @@ TEST_COMPONENTS := target/test-components
 # The built-in actions' own unit tests run natively, apart from their wasm builds.
 PLUGINS_NATIVE_TARGET := target/plugins-native
 export ATLAS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# componentize-py and schemathesis live in the project's own virtual environment.
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api bench-analytics clean-data
+.PHONY: doctor run host plugins test-guests builder builder-test test lint fmt bench bench-plugin bench-engine bench-api bench-analytics clean-data
+
+## What is present and what is missing: toolchains, the wasm standard library, Chromium, PostgreSQL, Python tools, wrk.
+doctor:
+	@scripts/prereqs doctor
 
 ## Start the server on 127.0.0.1:8080 with the embedded database, the built-in actions and the visual builder at /.
-run: host plugins builder
+run:
+	@scripts/prereqs run
+	$(MAKE) --no-print-directory host plugins builder
 	$(ATLAS) serve --data-dir data --plugins-dir $(COMPONENTS) --builder-dir builder/dist
 
-## Build the atlas binary.
+## Build the atlas binary, with the same features the test build resolves
+## (the whole workspace, dev-dependencies included), so `make test` after
+## `make run` reuses every compiled dependency.
 host:
-	$(CARGO) build -p atlas-host --bin atlas
+	$(CARGO) build --workspace --bins
 
 # `make test` builds the binary as part of the test build (same features as
 # the tests, so dependencies compile once) and sets HOST_BUILT.
@@ -52,6 +63,7 @@ builder-test: builder $(HOST_DEP) plugins test-guests
 
 ## Run the whole suite: unit and integration tests on SQLite and PostgreSQL, the built-in actions' unit tests, the builder's tests, then lints.
 test:
+	@scripts/prereqs test
 	$(CARGO) test --workspace --no-run
 	$(MAKE) plugins test-guests HOST_BUILT=1
 	$(CARGO) test --workspace --no-fail-fast

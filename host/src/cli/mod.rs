@@ -6,6 +6,7 @@ pub mod ai;
 pub mod api_args;
 mod bench;
 mod contact;
+pub mod demo_seed;
 mod plugin_build;
 mod plugin_keygen;
 mod plugin_new;

@@ -57,6 +57,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     )
     .await?;
     let worker = parts.engine.spawn_worker();
+    match super::demo_seed::seed_demo_org(&parts.engine).await? {
+        super::demo_seed::SeedOutcome::AlreadySeeded => {}
+        super::demo_seed::SeedOutcome::Seeded {
+            contacts,
+            executions,
+        } => println!(
+            "demo org `{DEMO_ORG_ID}` seeded: {contacts} contacts, classes, memberships, 2 workflows from templates, {executions} executions"
+        ),
+    }
     let sweeper = crate::crm::Sweeper::new(
         crate::crm::Crm::with_engine(&parts.engine),
         crate::crm::SweeperConfig::default(),
