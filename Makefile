@@ -24,7 +24,7 @@ doctor:
 run:
 	@scripts/prereqs run
 	$(MAKE) --no-print-directory host plugins builder
-	$(ATLAS) serve --data-dir data --plugins-dir $(COMPONENTS) --builder-dir builder/dist
+	$(ATLAS) serve --seed-demo --data-dir data --plugins-dir $(COMPONENTS) --builder-dir builder/dist
 
 ## Build the atlas binary, with the same features the test build resolves
 ## (the whole workspace, dev-dependencies included), so `make test` after

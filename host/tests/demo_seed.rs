@@ -26,7 +26,12 @@ impl Served {
         };
         let child = Command::new(env!("CARGO_BIN_EXE_atlas"))
             .env("ATLAS_LOG", "error")
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--seed-demo",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
             .arg("--data-dir")
             .arg(data)
             .arg("--plugins-dir")

@@ -29,6 +29,10 @@ pub struct ServeArgs {
     /// The built visual builder, served at `/` (build it with `make builder`).
     #[arg(long, env = "ATLAS_BUILDER_DIR", default_value = "builder/dist")]
     pub builder_dir: std::path::PathBuf,
+    /// Seed the demo org with sample contacts, classes, workflows and runs,
+    /// once (`make run` passes it; a production server leaves it off).
+    #[arg(long, env = "ATLAS_SEED_DEMO")]
+    pub seed_demo: bool,
 }
 
 /// Starts the server and runs until Ctrl-C or SIGTERM.
@@ -57,14 +61,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     )
     .await?;
     let worker = parts.engine.spawn_worker();
-    match super::demo_seed::seed_demo_org(&parts.engine).await? {
-        super::demo_seed::SeedOutcome::AlreadySeeded => {}
-        super::demo_seed::SeedOutcome::Seeded {
-            contacts,
-            executions,
-        } => println!(
-            "demo org `{DEMO_ORG_ID}` seeded: {contacts} contacts, classes, memberships, 2 workflows from templates, {executions} executions"
-        ),
+    if args.seed_demo {
+        match super::demo_seed::seed_demo_org(&parts.engine).await? {
+            super::demo_seed::SeedOutcome::AlreadySeeded => {}
+            super::demo_seed::SeedOutcome::Seeded {
+                contacts,
+                executions,
+            } => println!(
+                "demo org `{DEMO_ORG_ID}` seeded: {contacts} contacts, classes, memberships, 2 workflows from templates, {executions} executions"
+            ),
+        }
     }
     let sweeper = crate::crm::Sweeper::new(
         crate::crm::Crm::with_engine(&parts.engine),
