@@ -190,6 +190,21 @@ async fn a_saved_workflow_runs_from_the_terminal_and_fires_on_events() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // The webhook's request arrives before the worker records the step, so
+    // wait for the execution itself to finish before stopping the worker.
+    let shown = loop {
+        let out = output(atlas(data.path(), &["execution", "show", &started])).await;
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        if shown["execution"]["status"] != "waiting" && shown["execution"]["status"] != "running"
+        {
+            break shown;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not finish the event's execution: {shown}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     let _ = Command::new("kill")
         .args(["-TERM", &worker.id().to_string()])
         .status();
@@ -198,9 +213,6 @@ async fn a_saved_workflow_runs_from_the_terminal_and_fires_on_events() {
         server.requests()[1].json(),
         json!({ "hello": "friend", "source": "walk-in" })
     );
-
-    let out = output(atlas(data.path(), &["execution", "show", &started])).await;
-    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["execution"]["status"], "completed");
     assert!(shown["events"].as_array().unwrap().len() >= 3);
 

@@ -46,7 +46,7 @@ async fn loopback_private_link_local_and_metadata_addresses_are_refused() {
         ("http://10.0.0.1/hook".to_string(), "private"),
         (
             "http://169.254.169.254/latest/meta-data/".to_string(),
-            "link-local or metadata",
+            "link-local (cloud metadata)",
         ),
         (format!("http://[::1]:{port}/hook"), "loopback"),
         ("http://100.64.0.1/".to_string(), "carrier-grade NAT"),

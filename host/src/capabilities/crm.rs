@@ -14,14 +14,23 @@
 //! `add-note` a fresh id that was not stored.
 //!
 //! `has-consent` answering false records `crm.consent_refused` in the audit
-//! log: actions ask it right before sending, and must not send.
+//! log: actions ask it right before sending, and must not send. A run writes
+//! at most `RunLimits::consent_audits` such rows; later refusals are counted in
+//! one summary row when the run ends.
+//!
+//! Every call checks its arguments' sizes first, then the grant, then the
+//! run's CRM read or change budget, before it touches the store.
 
 use std::sync::Arc;
 
 use crate::capabilities::CrmAccess;
+use crate::capabilities::arguments::{
+    MAX_ID_BYTES, MAX_TEXT_BYTES, check_bytes, check_id, check_optional,
+};
 use crate::crm::{self as service, Crm, CrmError};
 use crate::engine::Clock;
 use crate::runtime::RunState;
+use crate::runtime::call_budget::CallKind;
 use crate::runtime::bindings::atlas::workflow::crm::{
     Channel, Consent, Contact, ContactPatch, Host, NewOpportunity, NewTask, TaskPriority,
 };
@@ -62,7 +71,10 @@ impl RunState {
                 "this CRM access is not granted to this plugin".into(),
             ));
         }
-        Ok(())
+        self.spend(match needs {
+            CrmAccess::Write => CallKind::CrmWrite,
+            _ => CallKind::CrmRead,
+        })
     }
 
     /// The CRM service for this run: the run's store and clock.
@@ -128,6 +140,43 @@ fn to_wit(contact: service::Contact) -> Contact {
     }
 }
 
+/// Size checks on every field of a patch.
+fn check_patch(patch: &ContactPatch) -> Result<(), HostError> {
+    for (field, value) in [
+        ("first-name", &patch.first_name),
+        ("last-name", &patch.last_name),
+        ("email", &patch.email),
+        ("phone", &patch.phone),
+        ("status", &patch.status),
+        ("lifecycle-stage", &patch.lifecycle_stage),
+        ("owner-id", &patch.owner_id),
+    ] {
+        check_optional(field, value.as_deref(), MAX_TEXT_BYTES)?;
+    }
+    check_optional(
+        "custom-fields-json",
+        patch.custom_fields_json.as_deref(),
+        service::MAX_CUSTOM_FIELDS_BYTES,
+    )
+}
+
+/// Size checks on every field of a new task.
+fn check_task(task: &NewTask) -> Result<(), HostError> {
+    check_optional("contact-id", task.contact_id.as_deref(), MAX_ID_BYTES)?;
+    check_bytes("title", &task.title, MAX_TEXT_BYTES)?;
+    check_bytes("description", &task.description, service::MAX_NOTE_BYTES)?;
+    check_optional("assignee-id", task.assignee_id.as_deref(), MAX_ID_BYTES)
+}
+
+/// Size checks on every field of a new opportunity.
+fn check_opportunity(o: &NewOpportunity) -> Result<(), HostError> {
+    check_id("contact-id", &o.contact_id)?;
+    check_id("pipeline-id", &o.pipeline_id)?;
+    check_id("stage-id", &o.stage_id)?;
+    check_bytes("title", &o.title, MAX_TEXT_BYTES)?;
+    check_bytes("currency", &o.currency, MAX_TEXT_BYTES)
+}
+
 fn patch(patch: ContactPatch) -> Result<service::ContactPatch, HostError> {
     let custom_fields = patch
         .custom_fields_json
@@ -185,6 +234,7 @@ fn opportunity(o: NewOpportunity) -> service::NewOpportunity {
 
 impl Host for RunState {
     async fn get_contact(&mut self, contact_id: String) -> Result<Contact, HostError> {
+        check_id("contact-id", &contact_id)?;
         self.crm_allowed("get-contact", CrmAccess::Read)?;
         let contact = self.crm().contact(&self.org_id, &contact_id).await;
         contact.map(to_wit).map_err(host_error)
@@ -195,6 +245,8 @@ impl Host for RunState {
         contact_id: String,
         changes: ContactPatch,
     ) -> Result<Contact, HostError> {
+        check_id("contact-id", &contact_id)?;
+        check_patch(&changes)?;
         self.crm_allowed("update-contact", CrmAccess::Write)?;
         let changes = patch(changes)?;
         let crm = self.crm();
@@ -209,6 +261,7 @@ impl Host for RunState {
     }
 
     async fn has_consent(&mut self, contact_id: String, via: Channel) -> Result<bool, HostError> {
+        check_id("contact-id", &contact_id)?;
         self.crm_allowed("has-consent", CrmAccess::Read)?;
         let crm = self.crm();
         let via = channel(via);
@@ -217,13 +270,20 @@ impl Host for RunState {
             .await
             .map_err(host_error)?;
         if !allowed {
-            crm.record_consent_refusal(&self.org_id, &contact_id, via, &self.crm_actor())
-                .await;
+            if self.consent_audits < self.limits.consent_audits {
+                self.consent_audits += 1;
+                crm.record_consent_refusal(&self.org_id, &contact_id, via, &self.crm_actor())
+                    .await;
+            } else {
+                self.consent_audits_dropped = self.consent_audits_dropped.saturating_add(1);
+            }
         }
         Ok(allowed)
     }
 
     async fn add_tag(&mut self, contact_id: String, tag: String) -> Result<(), HostError> {
+        check_id("contact-id", &contact_id)?;
+        check_bytes("tag", &tag, service::MAX_TAG_BYTES)?;
         self.crm_allowed("add-tag", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -241,6 +301,8 @@ impl Host for RunState {
     }
 
     async fn remove_tag(&mut self, contact_id: String, tag: String) -> Result<(), HostError> {
+        check_id("contact-id", &contact_id)?;
+        check_bytes("tag", &tag, service::MAX_TAG_BYTES)?;
         self.crm_allowed("remove-tag", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -258,6 +320,8 @@ impl Host for RunState {
     }
 
     async fn add_note(&mut self, contact_id: String, body: String) -> Result<String, HostError> {
+        check_id("contact-id", &contact_id)?;
+        check_bytes("body", &body, service::MAX_NOTE_BYTES)?;
         self.crm_allowed("add-note", CrmAccess::Write)?;
         let crm = self.crm();
         let actor = self.crm_actor();
@@ -271,6 +335,7 @@ impl Host for RunState {
     }
 
     async fn create_task(&mut self, new: NewTask) -> Result<String, HostError> {
+        check_task(&new)?;
         self.crm_allowed("create-task", CrmAccess::Write)?;
         let new = task(new)?;
         let crm = self.crm();
@@ -283,6 +348,7 @@ impl Host for RunState {
     }
 
     async fn create_opportunity(&mut self, new: NewOpportunity) -> Result<String, HostError> {
+        check_opportunity(&new)?;
         self.crm_allowed("create-opportunity", CrmAccess::Write)?;
         let crm = self.crm();
         let created = if self.test_mode {
@@ -298,6 +364,8 @@ impl Host for RunState {
         opportunity_id: String,
         stage_id: String,
     ) -> Result<(), HostError> {
+        check_id("opportunity-id", &opportunity_id)?;
+        check_id("stage-id", &stage_id)?;
         self.crm_allowed("move-opportunity", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -317,6 +385,8 @@ impl Host for RunState {
         contact_id: String,
         class_id: String,
     ) -> Result<String, HostError> {
+        check_id("contact-id", &contact_id)?;
+        check_id("class-id", &class_id)?;
         self.crm_allowed("create-booking", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -338,6 +408,8 @@ impl Host for RunState {
         booking_id: String,
         reason: Option<String>,
     ) -> Result<(), HostError> {
+        check_id("booking-id", &booking_id)?;
+        check_optional("reason", reason.as_deref(), MAX_TEXT_BYTES)?;
         self.crm_allowed("cancel-booking", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -358,6 +430,8 @@ impl Host for RunState {
         campaign_id: String,
         contact_id: String,
     ) -> Result<(), HostError> {
+        check_id("campaign-id", &campaign_id)?;
+        check_id("contact-id", &contact_id)?;
         self.crm_allowed("add-to-campaign", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {
@@ -377,6 +451,8 @@ impl Host for RunState {
         campaign_id: String,
         contact_id: String,
     ) -> Result<(), HostError> {
+        check_id("campaign-id", &campaign_id)?;
+        check_id("contact-id", &contact_id)?;
         self.crm_allowed("remove-from-campaign", CrmAccess::Write)?;
         let crm = self.crm();
         if self.test_mode {

@@ -6,6 +6,17 @@
 //! drops non-public addresses, and IP-literal URLs are checked before sending.
 //! Requests have a timeout, a body cap and a response-size cap.
 //!
+//! The client never reads `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY`: a proxy
+//! is used only when the operator names one (`--outbound-proxy`), and then the
+//! host resolves each target itself and applies the same address guard before
+//! the request leaves for the proxy.
+//!
+//! Arguments are checked before anything else: URL length, header count and
+//! size, body size. A `Host` header must name the URL's own host. A redirect to
+//! another origin keeps only the headers in [`CROSS_ORIGIN_HEADERS`]: anything
+//! that could carry a credential (`Authorization`, `Cookie`, `X-Api-Key`,
+//! `Proxy-Authorization`, a vendor's token header) stays behind.
+//!
 //! The last step, sending, goes either to the network or to an
 //! [`HttpScript`] (`atlas plugin test`); every check before it is the same.
 
@@ -19,6 +30,7 @@ use futures::StreamExt as _;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{Method, StatusCode, Url};
 
+use super::arguments::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URL_BYTES, check_bytes};
 use super::grants::requested_http_host;
 use super::http_script::HttpScript;
 use super::network_policy::NetworkPolicy;
@@ -29,12 +41,30 @@ use crate::runtime::bindings::atlas::workflow::types::HostError;
 /// Redirects followed for one request.
 pub const MAX_REDIRECTS: u32 = 5;
 
+/// Headers a redirect to another origin keeps; every other header is dropped.
+pub const CROSS_ORIGIN_HEADERS: &[&str] = &[
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "cache-control",
+    "content-language",
+    "content-type",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-unmodified-since",
+    "pragma",
+    "user-agent",
+];
+
 /// The process's outbound HTTP client.
 #[derive(Clone)]
 pub struct OutboundHttp {
     client: reqwest::Client,
     policy: Arc<NetworkPolicy>,
     script: Option<Arc<HttpScript>>,
+    /// The operator's proxy; when set, targets are resolved and checked here.
+    proxied: bool,
 }
 
 /// Why a request got no response.
@@ -71,22 +101,35 @@ impl OutboundHttp {
         Ok(http)
     }
 
-    /// A client that enforces `policy` on every connection.
+    /// A client that enforces `policy` on every connection and ignores the
+    /// proxy environment variables.
     pub fn new(policy: NetworkPolicy) -> anyhow::Result<Self> {
+        Self::with_proxy(policy, None)
+    }
+
+    /// [`OutboundHttp::new`] sending through the operator's `proxy` when given.
+    /// The proxy's own address is not subject to the policy (the operator
+    /// chose it); every target still is, checked by the host before sending.
+    pub fn with_proxy(policy: NetworkPolicy, proxy: Option<&Url>) -> anyhow::Result<Self> {
         let policy = Arc::new(policy);
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(GuardedResolver {
                 policy: policy.clone(),
+                proxy_host: proxy.and_then(|p| p.host_str()).map(str::to_ascii_lowercase),
             }))
             .connect_timeout(Duration::from_secs(5))
             .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!("AtlasFlow/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+            .user_agent(concat!("AtlasFlow/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = proxy {
+            builder = builder.proxy(reqwest::Proxy::all(proxy.as_str())?);
+        }
         Ok(Self {
-            client,
+            client: builder.build()?,
             policy,
             script: None,
+            proxied: proxy.is_some(),
         })
     }
 
@@ -138,18 +181,27 @@ impl fmt::Display for BlockedAddress {
 
 impl StdError for BlockedAddress {}
 
-/// Resolves with the system resolver, then keeps only addresses the policy allows.
+/// Resolves with the system resolver, then keeps only addresses the policy
+/// allows (the operator's proxy host excepted).
 struct GuardedResolver {
     policy: Arc<NetworkPolicy>,
+    proxy_host: Option<String>,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let policy = self.policy.clone();
+        let is_proxy = self
+            .proxy_host
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(name.as_str()));
         Box::pin(async move {
             let host = name.as_str().to_string();
             let resolved: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if is_proxy {
+                return Ok(Box::new(resolved.into_iter()) as Addrs);
+            }
             let mut first_blocked = None;
             let allowed: Vec<SocketAddr> = resolved
                 .into_iter()
@@ -198,6 +250,39 @@ impl RunState {
             && let Some(reason) = self.services.http.policy.check(ip)
         {
             return Err(self.deny("http", &target, format!("{ip} is a {reason} address")));
+        }
+        Ok(())
+    }
+
+    /// Through the operator's proxy the host does not connect to the target
+    /// itself, so it resolves the name here and refuses it when any address
+    /// it resolves to is one the policy blocks.
+    async fn check_proxied_target(&mut self, url: &Url) -> Result<(), HostError> {
+        if !self.services.http.proxied || self.services.http.script.is_some() {
+            return Ok(());
+        }
+        let Some(host) = url.host_str() else {
+            return Ok(());
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.parse::<IpAddr>().is_ok() {
+            return Ok(());
+        }
+        let port = url.port_or_known_default().unwrap_or(80);
+        let resolved: Vec<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
+            Ok(addrs) => addrs.collect(),
+            Err(_) => {
+                return Err(HostError::Failed(format!("could not resolve {host}")));
+            }
+        };
+        for addr in resolved {
+            if let Some(reason) = self.services.http.policy.check(addr.ip()) {
+                return Err(self.deny(
+                    "http",
+                    url.as_str(),
+                    format!("{host} resolves to {} ({reason})", addr.ip()),
+                ));
+            }
         }
         Ok(())
     }
@@ -266,20 +351,80 @@ fn is_redirect(status: StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
+/// Size checks on the request's URL, headers and body, before anything else.
+fn check_request_size(request: &Request, limits: &crate::runtime::RunLimits) -> Result<(), HostError> {
+    check_bytes("url", &request.url, MAX_URL_BYTES)?;
+    check_bytes("method", &request.method, 16)?;
+    if request.headers.len() > MAX_HEADERS {
+        return Err(HostError::Limit(format!(
+            "a request may carry at most {MAX_HEADERS} headers; this one has {}",
+            request.headers.len()
+        )));
+    }
+    for (name, value) in &request.headers {
+        if name.len() + value.len() > MAX_HEADER_BYTES {
+            return Err(HostError::Limit(format!(
+                "header `{}` is larger than {MAX_HEADER_BYTES} bytes",
+                crate::runtime::denials::truncate(name, 64)
+            )));
+        }
+    }
+    if request
+        .body
+        .as_ref()
+        .is_some_and(|b| b.len() > limits.http_request_bytes)
+    {
+        return Err(HostError::Limit(format!(
+            "request bodies are at most {} bytes",
+            limits.http_request_bytes
+        )));
+    }
+    Ok(())
+}
+
+/// A `Host` header, when the guest sends one, must name the URL's host (and
+/// its port, when the URL has a non-default one).
+fn check_host_header(url: &Url, headers: &reqwest::header::HeaderMap) -> Result<(), HostError> {
+    let Some(value) = headers.get(reqwest::header::HOST) else {
+        return Ok(());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| HostError::Invalid("the Host header is not text".into()))?;
+    let host = url.host_str().unwrap_or("");
+    let expected = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    let default_port = url
+        .port_or_known_default()
+        .map(|p| format!("{host}:{p}"))
+        .unwrap_or_default();
+    if value.eq_ignore_ascii_case(&expected) || value.eq_ignore_ascii_case(&default_port) {
+        return Ok(());
+    }
+    Err(HostError::Invalid(format!(
+        "the Host header `{}` does not match the URL's host `{expected}`",
+        crate::runtime::denials::truncate(value, 256)
+    )))
+}
+
+/// The headers a redirect to another origin may carry on.
+fn keep_cross_origin(headers: &mut reqwest::header::HeaderMap) {
+    let names: Vec<_> = headers.keys().cloned().collect();
+    for name in names {
+        if !CROSS_ORIGIN_HEADERS.contains(&name.as_str()) {
+            headers.remove(&name);
+        }
+    }
+}
+
 impl Host for RunState {
     async fn fetch(&mut self, request: Request) -> Result<Response, HostError> {
+        check_request_size(&request, &self.limits)?;
         let mut method = parse_method(&request.method)?;
         let mut url = parse_url(&request.url)?;
         let mut body = request.body;
-        if body
-            .as_ref()
-            .is_some_and(|b| b.len() > self.limits.http_request_bytes)
-        {
-            return Err(HostError::Limit(format!(
-                "request bodies are at most {} bytes",
-                self.limits.http_request_bytes
-            )));
-        }
         let timeout = request
             .timeout_ms
             .map(|ms| Duration::from_millis(ms.into()))
@@ -293,11 +438,17 @@ impl Host for RunState {
                 .map_err(|_| HostError::Invalid(format!("invalid value for header `{name}`")))?;
             headers.append(name, value);
         }
+        check_host_header(&url, &headers)?;
 
         let mut redirects = 0;
         loop {
             self.check_http_target(&url)?;
+            self.check_proxied_target(&url).await?;
             self.count_http_request()?;
+            if self.test_mode && self.services.http.script.is_none() {
+                let sent = body.as_ref().map_or(0, Vec::len);
+                return Ok(self.dry_run_response(method.as_str(), url.as_str(), sent));
+            }
             let mut builder = self
                 .services
                 .http
@@ -336,8 +487,7 @@ impl Host for RunState {
                     .map_err(|e| HostError::Failed(format!("redirect to an invalid URL: {e}")))?;
                 let next = parse_url(next.as_str())?;
                 if next.origin() != url.origin() {
-                    headers.remove(reqwest::header::AUTHORIZATION);
-                    headers.remove(reqwest::header::COOKIE);
+                    keep_cross_origin(&mut headers);
                 }
                 if status == StatusCode::SEE_OTHER
                     || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)

@@ -1,7 +1,12 @@
 //! `kv`: small persistent key-value data, scoped by the host to the run's org and
 //! the calling plugin, so a plugin can neither name nor reach another's keys.
+//!
+//! In a test run changes go to the run's
+//! [`KvOverlay`](crate::capabilities::kv_overlay::KvOverlay) instead of the store:
+//! the action reads back what it wrote, and nothing is kept after the run.
 
 use crate::runtime::RunState;
+use crate::runtime::call_budget::CallKind;
 use crate::runtime::bindings::atlas::workflow::kv::Host;
 use crate::runtime::bindings::atlas::workflow::types::HostError;
 use crate::runtime::manifest::Capability;
@@ -16,7 +21,15 @@ pub const MAX_KEYS: i64 = 10_000;
 pub const MAX_LIST: i64 = 1_000;
 
 impl RunState {
+    /// The key's size first, then the grant, then the run's kv budget: an
+    /// oversized or refused call does no other work.
     fn kv_allowed(&mut self, op: &str, key: &str) -> Result<(), HostError> {
+        if key.len() > MAX_KEY_BYTES {
+            return Err(HostError::Limit(format!(
+                "keys are at most {MAX_KEY_BYTES} bytes; this one is {}",
+                key.len()
+            )));
+        }
         if !self.requested.contains(&Capability::Kv) {
             return Err(self.deny(
                 "kv",
@@ -31,12 +44,7 @@ impl RunState {
                 "kv is not granted to this plugin".into(),
             ));
         }
-        if key.len() > MAX_KEY_BYTES {
-            return Err(HostError::Invalid(format!(
-                "keys are at most {MAX_KEY_BYTES} bytes"
-            )));
-        }
-        Ok(())
+        self.spend(CallKind::Kv)
     }
 }
 
@@ -48,6 +56,9 @@ fn store_error(e: anyhow::Error) -> HostError {
 impl Host for RunState {
     async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
         self.kv_allowed("get", &key)?;
+        if let Some(changed) = self.kv_overlay.get(&key) {
+            return Ok(changed);
+        }
         self.services
             .store
             .kv_get(&self.org_id, &self.plugin_id, &key)
@@ -56,14 +67,14 @@ impl Host for RunState {
     }
 
     async fn set(&mut self, key: String, value: Vec<u8>) -> Result<(), HostError> {
-        self.kv_allowed("set", &key)?;
-        if key.is_empty() {
-            return Err(HostError::Invalid("the key is empty".into()));
-        }
         if value.len() > MAX_VALUE_BYTES {
             return Err(HostError::Limit(format!(
                 "values are at most {MAX_VALUE_BYTES} bytes"
             )));
+        }
+        self.kv_allowed("set", &key)?;
+        if key.is_empty() {
+            return Err(HostError::Invalid("the key is empty".into()));
         }
         let store = &self.services.store;
         let exists = store
@@ -82,6 +93,9 @@ impl Host for RunState {
                 "a plugin may keep at most {MAX_KEYS} keys"
             )));
         }
+        if self.test_mode {
+            return self.kv_overlay.set(key, value);
+        }
         store
             .kv_set(&self.org_id, &self.plugin_id, &key, &value)
             .await
@@ -90,6 +104,9 @@ impl Host for RunState {
 
     async fn delete(&mut self, key: String) -> Result<(), HostError> {
         self.kv_allowed("delete", &key)?;
+        if self.test_mode {
+            return self.kv_overlay.delete(key);
+        }
         self.services
             .store
             .kv_delete(&self.org_id, &self.plugin_id, &key)
@@ -99,10 +116,12 @@ impl Host for RunState {
 
     async fn list_keys(&mut self, prefix: String) -> Result<Vec<String>, HostError> {
         self.kv_allowed("list", &prefix)?;
-        self.services
+        let stored = self
+            .services
             .store
             .kv_list(&self.org_id, &self.plugin_id, &prefix, MAX_LIST)
             .await
-            .map_err(store_error)
+            .map_err(store_error)?;
+        Ok(self.kv_overlay.list(&prefix, stored, MAX_LIST as usize))
     }
 }

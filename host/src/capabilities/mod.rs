@@ -4,14 +4,18 @@
 //! with `host-error::denied` and recorded as a [`Denial`]; it never panics.
 
 pub mod ai;
+pub mod arguments;
 mod crm;
+pub mod dry_run;
 pub mod grants;
 pub mod http;
 pub mod http_script;
 mod kv;
+pub mod kv_overlay;
 mod logging;
 pub mod network_policy;
 mod secrets;
+pub mod special_addresses;
 mod types;
 
 use serde::{Deserialize, Serialize};

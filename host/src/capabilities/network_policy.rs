@@ -1,10 +1,13 @@
-//! Which IP addresses outbound HTTP may reach: public unicast only, unless the
+//! Which IP addresses outbound HTTP may reach: globally reachable unicast only
+//! (the IANA special-purpose registries, [`special_purpose`]), unless the
 //! operator allowlists a range (for example a loopback test server).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+
+use super::special_addresses::special_purpose;
 
 /// The operator's network policy for plugin HTTP.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,65 +37,10 @@ impl NetworkPolicy {
     }
 }
 
-/// Why an address is not public, or `None` for a public unicast address.
+/// Why an address is not public, or `None` for a globally reachable unicast
+/// address (see [`special_purpose`]).
 pub fn blocked_reason(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => blocked_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return blocked_v4(v4);
-            }
-            blocked_v6(v6)
-        }
-    }
-}
-
-fn blocked_v4(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, ..] = ip.octets();
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_private() {
-        Some("private")
-    } else if ip.is_link_local() {
-        // 169.254.169.254 (cloud metadata) lives here.
-        Some("link-local or metadata")
-    } else if a == 100 && (64..128).contains(&b) {
-        Some("carrier-grade NAT")
-    } else if ip.is_unspecified() || a == 0 {
-        Some("unspecified")
-    } else if ip.is_broadcast() || ip.is_multicast() || a >= 240 {
-        Some("broadcast, multicast or reserved")
-    } else if ip.is_documentation() || (a == 198 && (b == 18 || b == 19)) || (a == 192 && b == 0) {
-        Some("reserved")
-    } else {
-        None
-    }
-}
-
-fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
-    let first = ip.segments()[0];
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_unspecified() {
-        Some("unspecified")
-    } else if first & 0xfe00 == 0xfc00 {
-        // Unique local, which includes fd00:ec2::254 (cloud metadata).
-        Some("private")
-    } else if first & 0xffc0 == 0xfe80 {
-        Some("link-local")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else if first == 0x2001 && ip.segments()[1] == 0x0db8 {
-        Some("reserved")
-    } else if first == 0x0064 && ip.segments()[1] == 0xff9b {
-        // NAT64 could reach private IPv4 space.
-        Some("NAT64")
-    } else if ip.to_ipv4().is_some() && first == 0 {
-        // IPv4-compatible addresses.
-        Some("IPv4-compatible")
-    } else {
-        None
-    }
+    special_purpose(ip)
 }
 
 #[cfg(test)]

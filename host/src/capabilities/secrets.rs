@@ -1,13 +1,16 @@
 //! `secrets`: values an org admin entered at install, readable only by the plugin
 //! they were entered for, and only when that name was requested and granted.
 
+use crate::capabilities::arguments::{MAX_SECRET_NAME_BYTES, check_bytes};
 use crate::capabilities::grants::requested_secret;
+use crate::runtime::call_budget::CallKind;
 use crate::runtime::RunState;
 use crate::runtime::bindings::atlas::workflow::secrets::Host;
 use crate::runtime::bindings::atlas::workflow::types::HostError;
 
 impl Host for RunState {
     async fn get(&mut self, name: String) -> Result<String, HostError> {
+        check_bytes("name", &name, MAX_SECRET_NAME_BYTES)?;
         if !requested_secret(&self.requested, &name) {
             return Err(self.deny(
                 "secret",
@@ -18,6 +21,7 @@ impl Host for RunState {
         if !self.grants.allows_secret(&name) {
             return Err(self.deny("secret", &name, "not granted to this plugin".into()));
         }
+        self.spend(CallKind::Secret)?;
         match self
             .services
             .store

@@ -118,6 +118,11 @@ pub struct PluginArgs {
     /// Let plugin HTTP reach this non-public range (CIDR); repeatable.
     #[arg(long = "allow-net", value_name = "CIDR")]
     pub allow_net: Vec<ipnet::IpNet>,
+    /// Send plugin and AI-provider HTTP through this proxy (`http://host:port`).
+    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are never read; the address
+    /// guard still applies to every target.
+    #[arg(long, env = "ATLAS_OUTBOUND_PROXY", value_name = "URL")]
+    pub outbound_proxy: Option<reqwest::Url>,
     /// The language-model provider of the `ai` capability.
     #[command(flatten)]
     pub ai: ai::AiArgs,

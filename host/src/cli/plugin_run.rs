@@ -218,4 +218,10 @@ fn print_human(report: &RunReport) {
             denial.capability, denial.target, denial.reason
         );
     }
+    if report.denials_dropped > 0 {
+        println!(
+            "denied:      {} more refused calls not kept (denial cap reached)",
+            report.denials_dropped
+        );
+    }
 }

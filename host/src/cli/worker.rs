@@ -53,9 +53,12 @@ pub async fn build_engine(
 ) -> anyhow::Result<EngineParts> {
     let services = Arc::new(HostServices {
         store: store.clone(),
-        http: OutboundHttp::new(NetworkPolicy {
-            allow: plugins.allow_net.clone(),
-        })?,
+        http: OutboundHttp::with_proxy(
+            NetworkPolicy {
+                allow: plugins.allow_net.clone(),
+            },
+            plugins.outbound_proxy.as_ref(),
+        )?,
         ai: plugins.ai.config(),
     });
     let runtime = Arc::new(Runtime::new(

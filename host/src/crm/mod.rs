@@ -21,7 +21,9 @@ pub mod sweeper;
 use std::sync::Arc;
 
 pub use bookings::NewClass;
-pub use contacts::{ContactPatch, NewContact, check_tag};
+pub use contacts::{
+    ContactPatch, MAX_CUSTOM_FIELDS_BYTES, MAX_NOTE_BYTES, MAX_TAG_BYTES, NewContact, check_tag,
+};
 pub use error::CrmError;
 pub use memberships::NewMembership;
 pub use sales::{NewOpportunity, NewTask};

@@ -110,21 +110,3 @@ impl Drop for EpochTicker {
         }
     }
 }
-
-/// The number of epoch ticks that covers `budget`, rounded up, plus one so a
-/// tick that lands just after the deadline is set never cuts a run short.
-pub fn deadline_ticks(budget: Duration) -> u64 {
-    let tick = EPOCH_TICK.as_micros().max(1);
-    (budget.as_micros().div_ceil(tick) as u64).saturating_add(1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deadline_covers_the_budget() {
-        assert_eq!(deadline_ticks(Duration::from_millis(100)), 101);
-        assert_eq!(deadline_ticks(Duration::from_micros(1500)), 3);
-    }
-}

@@ -40,6 +40,20 @@ pub struct RunLimits {
     /// Per-request HTTP timeout; a guest may ask for less, never more. Default 10 s.
     #[serde(with = "duration_ms")]
     pub http_timeout: Duration,
+    /// Refused host calls kept with the run and written to the audit log;
+    /// later ones are only counted. Default 32.
+    pub denials_kept: u32,
+    /// `kv` calls per run. Default 1,000.
+    pub kv_calls: u32,
+    /// `secrets` calls per run. Default 100.
+    pub secret_calls: u32,
+    /// CRM reads per run (`get-contact`, `has-consent`). Default 1,000.
+    pub crm_reads: u32,
+    /// CRM changes per run (tags, notes, tasks, bookings, ...). Default 100.
+    pub crm_writes: u32,
+    /// `crm.consent_refused` audit rows one run may write; later refusals
+    /// are still refused, and counted in one summary row. Default 10.
+    pub consent_audits: u32,
 }
 
 impl Default for RunLimits {
@@ -59,6 +73,12 @@ impl Default for RunLimits {
             http_response_bytes: 5 << 20,
             http_request_bytes: 5 << 20,
             http_timeout: Duration::from_secs(10),
+            denials_kept: 32,
+            kv_calls: 1_000,
+            secret_calls: 100,
+            crm_reads: 1_000,
+            crm_writes: 100,
+            consent_audits: 10,
         }
     }
 }

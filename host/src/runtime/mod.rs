@@ -6,14 +6,18 @@
 
 pub mod bindings;
 pub mod cache;
+pub mod call_budget;
 pub mod context;
+pub mod denials;
 pub mod engine;
+pub mod guest_pool;
 pub mod limits;
 pub mod manifest;
 pub mod outcome;
 pub mod plugin;
 pub mod registry;
 mod state;
+pub mod time_slice;
 pub mod world_check;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +47,9 @@ use crate::capabilities::{Grants, HostServices};
 /// run that is blocked in a host call.
 const HOST_CALL_GRACE: Duration = Duration::from_millis(250);
 
+/// Longest the audit write at the end of a run may take.
+const AUDIT_WRITE_BUDGET: Duration = Duration::from_secs(2);
+
 /// Limits for calling `manifest()` at load: it should only build a record.
 fn manifest_limits(plugin: &RunLimits) -> RunLimits {
     RunLimits {
@@ -71,6 +78,7 @@ pub struct Runtime {
     cache: ComponentCache,
     services: Arc<HostServices>,
     default_limits: RunLimits,
+    guests: guest_pool::GuestPool,
     _ticker: engine::EpochTicker,
 }
 
@@ -92,6 +100,7 @@ impl Runtime {
             cache,
             services,
             default_limits: config.default_limits,
+            guests: guest_pool::GuestPool::new()?,
             _ticker: ticker,
         })
     }
@@ -171,11 +180,21 @@ impl Runtime {
             Arc::new(Grants::default()),
             limits,
         );
-        let call = async {
-            let instance = pre.instantiate_async(&mut store).await?;
-            instance.call_manifest(&mut store).await
+        let pre = pre.clone();
+        let describe = async move {
+            let returned = {
+                let call = async {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    instance.call_manifest(&mut store).await
+                };
+                tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await
+            };
+            (returned, store)
         };
-        match tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await {
+        let (returned, store) = self.guests.run(describe).await.map_err(|e| {
+            LoadError::Manifest(format!("calling manifest() was abandoned: {e}"))
+        })?;
+        match returned {
             Ok(Ok(manifest)) => Ok(manifest),
             Ok(Err(e)) => Err(LoadError::Manifest(format!(
                 "calling manifest() failed: {}",
@@ -208,8 +227,7 @@ impl Runtime {
         store.limiter(|s| &mut s.limiter);
         // Fuel is enabled on the engine, so setting it cannot fail.
         let _ = store.set_fuel(limits.fuel);
-        store.set_epoch_deadline(engine::deadline_ticks(limits.timeout));
-        store.epoch_deadline_trap();
+        time_slice::install(&mut store, limits.timeout);
         store
     }
 
@@ -227,6 +245,7 @@ impl Runtime {
             logs: Vec::new(),
             logs_dropped: 0,
             denials: Vec::new(),
+            denials_dropped: 0,
             http_requests: 0,
         };
         let input = request.input.to_string();
@@ -251,13 +270,26 @@ impl Runtime {
         store.data_mut().test_mode = request.context.test_mode;
         store.data_mut().now_ms = i64::try_from(request.context.now_unix_ms).unwrap_or(i64::MAX);
         let context = request.context.to_wit();
-        let started = Instant::now();
-        let call = async {
-            let instance = plugin.pre.instantiate_async(&mut store).await?;
-            instance.call_execute(&mut store, &context, &input).await
+        let pre = plugin.pre.clone();
+        let run = async move {
+            let started = Instant::now();
+            let returned = {
+                let call = async {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    instance.call_execute(&mut store, &context, &input).await
+                };
+                tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await
+            };
+            (returned, store, started.elapsed())
         };
-        let returned = tokio::time::timeout(limits.timeout + HOST_CALL_GRACE, call).await;
-        let wall_time = started.elapsed();
+        let (returned, store, wall_time) = match self.guests.run(run).await {
+            Ok(done) => done,
+            Err(e) => {
+                return early(RunError::Trap {
+                    message: format!("the run was abandoned: {e}"),
+                });
+            }
+        };
 
         let result = match returned {
             Err(_) => Err(RunError::Timeout {
@@ -272,10 +304,15 @@ impl Runtime {
         state.drain_wasi_output();
         let peak_memory_bytes = state.limiter.peak_bytes() as u64;
         let (logs, logs_dropped) = std::mem::take(&mut state.log).into_parts();
-        if !state.denials.is_empty() {
-            self.audit_denials(&org_id, &plugin.manifest.id, &state.denials)
-                .await;
-        }
+        let (denials, denials_dropped) = std::mem::take(&mut state.denials).into_parts();
+        self.audit_run(
+            &org_id,
+            &plugin.manifest.id,
+            &denials,
+            denials_dropped,
+            state.consent_audits_dropped,
+        )
+        .await;
         RunReport {
             plugin_id: plugin.manifest.id.clone(),
             plugin_version: plugin.manifest.version.clone(),
@@ -285,29 +322,65 @@ impl Runtime {
             wall_time,
             logs,
             logs_dropped,
-            denials: state.denials,
+            denials,
+            denials_dropped,
             http_requests: state.http_requests,
         }
     }
 
-    async fn audit_denials(
+    /// Writes the run's kept denials, one row counting the denials dropped
+    /// and one counting consent refusals past the run's cap, in one
+    /// statement. The write is given [`AUDIT_WRITE_BUDGET`]: a slow audit log
+    /// must not hold the job (and its lease) open.
+    async fn audit_run(
         &self,
         org_id: &str,
         plugin_id: &str,
         denials: &[crate::capabilities::Denial],
+        dropped: u32,
+        consent_dropped: u32,
     ) {
-        let entries: Vec<_> = denials
+        if denials.is_empty() && dropped == 0 && consent_dropped == 0 {
+            return;
+        }
+        let actor = format!("plugin:{plugin_id}");
+        let mut entries: Vec<_> = denials
             .iter()
             .map(|d| crate::store::AuditEntry {
                 org_id: org_id.to_string(),
-                actor: format!("plugin:{plugin_id}"),
+                actor: actor.clone(),
                 action: "capability.denied".into(),
                 target: format!("{}:{}", d.capability, d.target),
                 detail: serde_json::json!({ "reason": d.reason }),
             })
             .collect();
-        if let Err(e) = self.services.store.audit_append(&entries).await {
-            tracing::error!(error = %e, "recording denied capability calls failed");
+        if dropped > 0 {
+            entries.push(crate::store::AuditEntry {
+                org_id: org_id.to_string(),
+                actor: actor.clone(),
+                action: "capability.denied_dropped".into(),
+                target: format!("plugin:{plugin_id}"),
+                detail: serde_json::json!({ "dropped": dropped, "kept": denials.len() }),
+            });
+        }
+        if consent_dropped > 0 {
+            entries.push(crate::store::AuditEntry {
+                org_id: org_id.to_string(),
+                actor,
+                action: "crm.consent_refused_dropped".into(),
+                target: format!("plugin:{plugin_id}"),
+                detail: serde_json::json!({ "dropped": consent_dropped }),
+            });
+        }
+        let write = self.services.store.audit_append(&entries);
+        match tokio::time::timeout(AUDIT_WRITE_BUDGET, write).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "recording denied capability calls failed"),
+            Err(_) => tracing::error!(
+                rows = entries.len(),
+                "recording denied capability calls took longer than {} ms; skipped",
+                AUDIT_WRITE_BUDGET.as_millis()
+            ),
         }
     }
 }

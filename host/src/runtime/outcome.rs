@@ -153,8 +153,10 @@ pub struct RunReport {
     pub logs: Vec<LogLine>,
     /// Log lines dropped because the log cap was reached.
     pub logs_dropped: u32,
-    /// Host calls that were refused.
+    /// Host calls that were refused (at most the run's `denials_kept`).
     pub denials: Vec<Denial>,
+    /// Refused host calls beyond those kept, only counted.
+    pub denials_dropped: u32,
     /// HTTP requests made (redirect hops included).
     pub http_requests: u32,
 }

@@ -10,9 +10,12 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::atlas::workflow::types::HostError;
+use super::call_budget::{CallBudget, CallKind};
+use super::denials::DenialLedger;
 use super::limits::{MemoryLimiter, RunLimits};
 use super::manifest::Capability;
-use crate::capabilities::{Denial, Grants, HostServices};
+use crate::capabilities::kv_overlay::KvOverlay;
+use crate::capabilities::{Grants, HostServices};
 
 /// One log line written by a plugin (or its WASI stdout/stderr).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,10 +87,16 @@ pub struct RunState {
     pub(crate) limiter: MemoryLimiter,
     pub(crate) services: Arc<HostServices>,
     pub(crate) log: RunLog,
-    pub(crate) denials: Vec<Denial>,
+    pub(crate) denials: DenialLedger,
+    pub(crate) calls: CallBudget,
+    /// `crm.consent_refused` rows written by this run, and refusals past the cap.
+    pub(crate) consent_audits: u32,
+    pub(crate) consent_audits_dropped: u32,
     pub(crate) http_requests: u32,
     /// A test run: capabilities must not change real data.
     pub(crate) test_mode: bool,
+    /// kv changes of a test run, never written.
+    pub(crate) kv_overlay: KvOverlay,
     /// The engine clock at the start of the attempt (ms).
     pub(crate) now_ms: i64,
     wasi: Option<Box<WasiState>>,
@@ -112,23 +121,28 @@ impl RunState {
             limits,
             services,
             log: RunLog::default(),
-            denials: Vec::new(),
+            denials: DenialLedger::default(),
+            calls: CallBudget::default(),
+            consent_audits: 0,
+            consent_audits_dropped: 0,
             http_requests: 0,
             test_mode: false,
+            kv_overlay: KvOverlay::default(),
             now_ms: crate::store::now_ms(),
             wasi: None,
         }
     }
 
-    /// Records a denied host call and returns the error the guest receives.
+    /// Records a denied host call (within the run's denial cap, target
+    /// truncated) and returns the error the guest receives.
     pub(crate) fn deny(&mut self, capability: &str, target: &str, reason: String) -> HostError {
-        let message = format!("{capability} `{target}` denied: {reason}");
-        self.denials.push(Denial {
-            capability: capability.to_string(),
-            target: target.to_string(),
-            reason,
-        });
-        HostError::Denied(message)
+        let cap = self.limits.denials_kept;
+        HostError::Denied(self.denials.record(capability, target, reason, cap))
+    }
+
+    /// Counts one host call of `kind` against the run's budget.
+    pub(crate) fn spend(&mut self, kind: CallKind) -> Result<(), HostError> {
+        self.calls.spend(kind, &self.limits)
     }
 
     /// Moves what WASI stdout/stderr captured into the log.
