@@ -81,7 +81,9 @@ async fn the_document_describes_every_endpoint_and_the_page_renders_it() {
 async fn schemathesis_finds_no_server_errors_or_schema_violations() {
     let which = Command::new("schemathesis").arg("--version").output();
     let Ok(version) = which else {
-        panic!("schemathesis is not installed: pip install schemathesis (the CI script does)");
+        panic!(
+            "schemathesis is not installed: `make test` installs it into .venv (scripts/prereqs)"
+        );
     };
     assert!(version.status.success());
     let api = TestApi::start(Db::Sqlite).await;

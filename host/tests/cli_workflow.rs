@@ -195,8 +195,7 @@ async fn a_saved_workflow_runs_from_the_terminal_and_fires_on_events() {
     let shown = loop {
         let out = output(atlas(data.path(), &["execution", "show", &started])).await;
         let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
-        if shown["execution"]["status"] != "waiting" && shown["execution"]["status"] != "running"
-        {
+        if shown["execution"]["status"] != "waiting" && shown["execution"]["status"] != "running" {
             break shown;
         }
         assert!(

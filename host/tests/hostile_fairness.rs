@@ -184,6 +184,11 @@ async fn spinning_guests_leave_the_api_responsive_and_no_step_runs_twice() {
         let spins: Vec<_> = steps.iter().filter(|s| s.node_id == "spin").collect();
         assert_eq!(spins.len(), 1, "{id}: {spins:?}");
         assert_eq!(spins[0].attempt, 1, "{id} ran its step more than once");
-        assert_eq!(spins[0].error_kind.as_deref(), Some("timeout"), "{:?}", spins[0]);
+        assert_eq!(
+            spins[0].error_kind.as_deref(),
+            Some("timeout"),
+            "{:?}",
+            spins[0]
+        );
     }
 }

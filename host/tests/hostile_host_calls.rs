@@ -81,7 +81,11 @@ async fn oversized_arguments_are_refused_before_the_grant_check_and_cost_no_memo
     // Warm up so the allocator's steady state is the baseline.
     rt.run(
         &plugin,
-        request("org-big", json!({ "op": "kv_get", "count": 10, "arg_bytes": 1 << 20 }), grants(&[])),
+        request(
+            "org-big",
+            json!({ "op": "kv_get", "count": 10, "arg_bytes": 1 << 20 }),
+            grants(&[]),
+        ),
     )
     .await;
     let before = rss_bytes();
@@ -98,7 +102,7 @@ async fn oversized_arguments_are_refused_before_the_grant_check_and_cost_no_memo
         .await;
     let elapsed = started.elapsed();
     let grown = rss_bytes().saturating_sub(before);
-    assert_eq!(answers(&report), json!({ "limit": 3000 }));
+    assert_eq!(answers(&report), json!({ "invalid": 3000 }));
     assert!(report.denials.is_empty(), "refused before the grant check");
     assert_eq!(report.denials_dropped, 0);
     assert!(audit_actions(&store, "org-big").await.is_empty());
@@ -133,12 +137,17 @@ async fn the_same_flood_through_atlas_plugin_run_stays_small_in_memory_and_outpu
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage writes a complete rusage into the pointer it is given.
     let usage = unsafe {
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()), 0);
+        assert_eq!(
+            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
+            0
+        );
         usage.assume_init()
     };
     let peak_rss_kib = usage.ru_maxrss as u64;
     let printed = output.stdout.len() + output.stderr.len();
-    eprintln!("atlas plugin run: {elapsed:?}, peak RSS {peak_rss_kib} KiB, {printed} bytes printed");
+    eprintln!(
+        "atlas plugin run: {elapsed:?}, peak RSS {peak_rss_kib} KiB, {printed} bytes printed"
+    );
     assert!(peak_rss_kib < 400 << 10, "peak RSS {peak_rss_kib} KiB");
     assert!(printed < 16 << 10, "printed {printed} bytes");
 
@@ -225,7 +234,10 @@ async fn consent_refusals_write_at_most_ten_audit_rows_per_run() {
     let plugin = load(&rt, "test-flood", None).await;
     let input = json!({ "op": "has_consent", "count": 50, "arg_bytes": 0, "contact": contact.id });
     let report = rt
-        .run(&plugin, request("org-consent", input, grants(&["crm:read"])))
+        .run(
+            &plugin,
+            request("org-consent", input, grants(&["crm:read"])),
+        )
         .await;
     // Every call is answered (false); only the first ten are audited.
     assert_eq!(answers(&report), json!({ "ok": 50 }));

@@ -50,7 +50,10 @@ async fn ipv6_forms_of_internal_ipv4_addresses_are_refused() {
         ("http://[::ffff:127.0.0.1]/", "loopback"),
         ("http://[64:ff9b::a9fe:a9fe]/", "link-local"),
         ("http://[2002:a00:1::1]/", "private-use"),
-        ("http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/", "private-use"),
+        (
+            "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/",
+            "private-use",
+        ),
         ("http://[fd00:ec2::254]/", "unique-local"),
         ("http://198.18.0.1/", "benchmarking"),
         ("http://192.0.0.170/", "NAT64/DNS64"),
@@ -69,7 +72,8 @@ async fn ipv6_forms_of_internal_ipv4_addresses_are_refused() {
 #[tokio::test]
 async fn a_host_header_must_name_the_urls_own_host() {
     let server = Recorder::start(Reply::json(json!({ "ok": true }))).await;
-    let (rt, _dir) = runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
+    let (rt, _dir) =
+        runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
     let report = send(
         &rt,
         json!({ "url": server.url("/x"), "headers": { "Host": "metadata.google.internal" } }),
@@ -83,7 +87,11 @@ async fn a_host_header_must_name_the_urls_own_host() {
     assert!(server.requests().is_empty(), "nothing was sent");
 
     let own = format!("127.0.0.1:{}", server.addr.port());
-    let report = send(&rt, json!({ "url": server.url("/x"), "headers": { "Host": own } })).await;
+    let report = send(
+        &rt,
+        json!({ "url": server.url("/x"), "headers": { "Host": own } }),
+    )
+    .await;
     assert!(report.result.is_ok(), "{:?}", report.result);
     assert_eq!(server.requests().len(), 1);
 }
@@ -96,7 +104,8 @@ async fn a_cross_origin_redirect_keeps_only_benign_headers() {
         Reply::status(307, "").header("location", &target.url("/landing")),
     )
     .await;
-    let (rt, _dir) = runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
+    let (rt, _dir) =
+        runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
     let credentials = json!({
         "X-Api-Key": "key-123",
         "X-Vendor-Token": "tok-456",
@@ -136,7 +145,8 @@ async fn a_same_origin_redirect_keeps_the_headers() {
         Reply::json(json!({ "ok": true })),
     ])
     .await;
-    let (rt, _dir) = runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
+    let (rt, _dir) =
+        runtime_with(OutboundHttp::new(NetworkPolicy::allowing_loopback()).unwrap()).await;
     let report = send(
         &rt,
         json!({ "url": server.url("/first"), "headers": { "X-Api-Key": "key-123" } }),
@@ -168,7 +178,10 @@ async fn proxy_environment_variables_are_ignored() {
     cmd.env_remove("NO_PROXY").env_remove("no_proxy");
     cmd.args(["plugin", "run"])
         .arg(component_path("webhook-send"))
-        .args(["--input", &json!({ "url": target.url("/hook") }).to_string()])
+        .args([
+            "--input",
+            &json!({ "url": target.url("/hook") }).to_string(),
+        ])
         .args(["--grant", "http:*", "--allow-loopback", "--json"]);
     // The recorders answer on this runtime while the command runs.
     let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -202,7 +215,8 @@ async fn an_operator_proxy_is_used_and_the_guard_still_checks_the_target() {
     assert!(proxy.requests().is_empty(), "nothing reached the proxy");
 
     // With loopback allowlisted the same target goes out through the proxy.
-    let open = OutboundHttp::with_proxy(NetworkPolicy::allowing_loopback(), Some(&proxy_url)).unwrap();
+    let open =
+        OutboundHttp::with_proxy(NetworkPolicy::allowing_loopback(), Some(&proxy_url)).unwrap();
     let (rt, _dir) = runtime_with(open).await;
     let report = send(&rt, json!({ "url": "http://localhost:9/internal" })).await;
     assert!(report.result.is_ok(), "{:?}", report.result);

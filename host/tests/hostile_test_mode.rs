@@ -30,15 +30,17 @@ async fn a_test_run_sends_no_http_and_keeps_no_kv_change() {
     let report = rt.run(&prober, run).await;
     let output = report.result.expect("the prober reports every call");
     let results = &output.data["results"];
-    assert_eq!(results[1]["ok"], "written in the test run", "read back in the run");
+    assert_eq!(
+        results[1]["ok"], "written in the test run",
+        "read back in the run"
+    );
     assert_eq!(results[3]["ok"], "changed in the test run");
     assert_eq!(results[4]["ok"]["status"], 200);
     assert_eq!(results[4]["ok"]["body"], r#"{"dry_run":true}"#);
     assert!(
-        report
-            .logs
-            .iter()
-            .any(|l| l.message.contains("test run: GET http://allowed.test/sync not sent")),
+        report.logs.iter().any(|l| l
+            .message
+            .contains("test run: GET http://allowed.test/sync not sent")),
         "{:?}",
         report.logs
     );

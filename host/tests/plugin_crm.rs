@@ -281,7 +281,10 @@ async fn add_and_remove_tag_change_the_contacts_tags() {
     let report = world
         .run(&h, json!({ "tag": "x".repeat(101) }), WRITE)
         .await;
-    assert_eq!(invalid_input_message(&report), "tags are at most 100 bytes");
+    assert_eq!(
+        invalid_input_message(&report),
+        "`tag` is 101 bytes; at most 100 are accepted"
+    );
     let report = world.run(&h, json!({ "tag": "  " }), WRITE).await;
     assert_eq!(invalid_input_message(&report), "tag must not be empty");
 

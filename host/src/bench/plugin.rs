@@ -61,6 +61,15 @@ pub struct PluginBenchReport {
 }
 
 async fn runtime_with(cache_dir: Option<PathBuf>) -> anyhow::Result<Runtime> {
+    runtime_keyed(cache_dir, None).await
+}
+
+/// [`runtime_with`] tagging the compiled cache with `cache_key`, so two
+/// runtimes over fresh in-memory stores share one cache.
+async fn runtime_keyed(
+    cache_dir: Option<PathBuf>,
+    cache_key: Option<[u8; 32]>,
+) -> anyhow::Result<Runtime> {
     let store = Store::open("sqlite::memory:", SecretCipher::ephemeral()).await?;
     let services = Arc::new(HostServices {
         store,
@@ -70,6 +79,7 @@ async fn runtime_with(cache_dir: Option<PathBuf>) -> anyhow::Result<Runtime> {
     Runtime::new(
         RuntimeConfig {
             cache_dir,
+            cache_key,
             ..RuntimeConfig::default()
         },
         services,
@@ -134,12 +144,13 @@ pub async fn run(config: &PluginBenchConfig) -> anyhow::Result<PluginBenchReport
     let mut warm = Vec::new();
     for _ in 0..config.load_iterations.max(1) {
         let cache = tempfile::tempdir()?;
-        let first = runtime_with(Some(cache.path().to_path_buf())).await?;
+        let key = rand::random::<[u8; 32]>();
+        let first = runtime_keyed(Some(cache.path().to_path_buf()), Some(key)).await?;
         let started = Instant::now();
         first.load(&webhook_bytes, LoadOptions::default()).await?;
         cold.push(started.elapsed());
         drop(first);
-        let second = runtime_with(Some(cache.path().to_path_buf())).await?;
+        let second = runtime_keyed(Some(cache.path().to_path_buf()), Some(key)).await?;
         let started = Instant::now();
         second.load(&webhook_bytes, LoadOptions::default()).await?;
         warm.push(started.elapsed());

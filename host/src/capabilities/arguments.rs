@@ -1,6 +1,7 @@
 //! Size checks on host-call arguments, run before the grant check and before
 //! any other work, so an oversized argument costs the host nothing but the
-//! comparison. Each refusal is `host-error::limit` naming the argument.
+//! comparison. Each refusal is `host-error::invalid` naming the argument and
+//! both sizes.
 
 use crate::runtime::bindings::atlas::workflow::types::HostError;
 
@@ -20,7 +21,7 @@ pub const MAX_HEADER_BYTES: usize = 8 << 10;
 /// Refuses `value` when it is longer than `max` bytes.
 pub fn check_bytes(argument: &str, value: &str, max: usize) -> Result<(), HostError> {
     if value.len() > max {
-        return Err(HostError::Limit(format!(
+        return Err(HostError::Invalid(format!(
             "`{argument}` is {} bytes; at most {max} are accepted",
             value.len()
         )));
@@ -45,10 +46,13 @@ mod tests {
     #[test]
     fn names_the_argument_and_both_sizes() {
         let long = "x".repeat(MAX_ID_BYTES + 1);
-        let Err(HostError::Limit(message)) = check_id("contact-id", &long) else {
+        let Err(HostError::Invalid(message)) = check_id("contact-id", &long) else {
             panic!("an oversized id must be refused");
         };
-        assert_eq!(message, "`contact-id` is 257 bytes; at most 256 are accepted");
+        assert_eq!(
+            message,
+            "`contact-id` is 257 bytes; at most 256 are accepted"
+        );
         assert!(check_id("contact-id", "c1").is_ok());
         assert!(check_optional("reason", None, 1).is_ok());
         assert!(check_optional("reason", Some("ab"), 1).is_err());

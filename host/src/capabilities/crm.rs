@@ -30,11 +30,11 @@ use crate::capabilities::arguments::{
 use crate::crm::{self as service, Crm, CrmError};
 use crate::engine::Clock;
 use crate::runtime::RunState;
-use crate::runtime::call_budget::CallKind;
 use crate::runtime::bindings::atlas::workflow::crm::{
     Channel, Consent, Contact, ContactPatch, Host, NewOpportunity, NewTask, TaskPriority,
 };
 use crate::runtime::bindings::atlas::workflow::types::HostError;
+use crate::runtime::call_budget::CallKind;
 use crate::runtime::manifest::Capability;
 use crate::store::crm::new_id;
 

@@ -19,7 +19,12 @@ pub const DRY_RUN_BODY: &[u8] = br#"{"dry_run":true}"#;
 
 impl RunState {
     /// Records the request that a test run did not send and answers it.
-    pub(crate) fn dry_run_response(&mut self, method: &str, url: &str, body_bytes: usize) -> Response {
+    pub(crate) fn dry_run_response(
+        &mut self,
+        method: &str,
+        url: &str,
+        body_bytes: usize,
+    ) -> Response {
         self.log.push(
             "info",
             format!(

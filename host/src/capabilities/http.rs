@@ -117,7 +117,9 @@ impl OutboundHttp {
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(GuardedResolver {
                 policy: policy.clone(),
-                proxy_host: proxy.and_then(|p| p.host_str()).map(str::to_ascii_lowercase),
+                proxy_host: proxy
+                    .and_then(|p| p.host_str())
+                    .map(str::to_ascii_lowercase),
             }))
             .connect_timeout(Duration::from_secs(5))
             .pool_idle_timeout(Duration::from_secs(30))
@@ -352,18 +354,21 @@ fn is_redirect(status: StatusCode) -> bool {
 }
 
 /// Size checks on the request's URL, headers and body, before anything else.
-fn check_request_size(request: &Request, limits: &crate::runtime::RunLimits) -> Result<(), HostError> {
+fn check_request_size(
+    request: &Request,
+    limits: &crate::runtime::RunLimits,
+) -> Result<(), HostError> {
     check_bytes("url", &request.url, MAX_URL_BYTES)?;
     check_bytes("method", &request.method, 16)?;
     if request.headers.len() > MAX_HEADERS {
-        return Err(HostError::Limit(format!(
+        return Err(HostError::Invalid(format!(
             "a request may carry at most {MAX_HEADERS} headers; this one has {}",
             request.headers.len()
         )));
     }
     for (name, value) in &request.headers {
         if name.len() + value.len() > MAX_HEADER_BYTES {
-            return Err(HostError::Limit(format!(
+            return Err(HostError::Invalid(format!(
                 "header `{}` is larger than {MAX_HEADER_BYTES} bytes",
                 crate::runtime::denials::truncate(name, 64)
             )));

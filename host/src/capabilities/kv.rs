@@ -6,9 +6,9 @@
 //! the action reads back what it wrote, and nothing is kept after the run.
 
 use crate::runtime::RunState;
-use crate::runtime::call_budget::CallKind;
 use crate::runtime::bindings::atlas::workflow::kv::Host;
 use crate::runtime::bindings::atlas::workflow::types::HostError;
+use crate::runtime::call_budget::CallKind;
 use crate::runtime::manifest::Capability;
 
 /// Longest key, in bytes.
@@ -25,7 +25,7 @@ impl RunState {
     /// oversized or refused call does no other work.
     fn kv_allowed(&mut self, op: &str, key: &str) -> Result<(), HostError> {
         if key.len() > MAX_KEY_BYTES {
-            return Err(HostError::Limit(format!(
+            return Err(HostError::Invalid(format!(
                 "keys are at most {MAX_KEY_BYTES} bytes; this one is {}",
                 key.len()
             )));

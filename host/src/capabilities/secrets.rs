@@ -3,10 +3,10 @@
 
 use crate::capabilities::arguments::{MAX_SECRET_NAME_BYTES, check_bytes};
 use crate::capabilities::grants::requested_secret;
-use crate::runtime::call_budget::CallKind;
 use crate::runtime::RunState;
 use crate::runtime::bindings::atlas::workflow::secrets::Host;
 use crate::runtime::bindings::atlas::workflow::types::HostError;
+use crate::runtime::call_budget::CallKind;
 
 impl Host for RunState {
     async fn get(&mut self, name: String) -> Result<String, HostError> {

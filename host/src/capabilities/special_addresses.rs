@@ -47,7 +47,11 @@ const TABLE: &[(&str, &str, Reach)] = &[
     // IPv4 Special-Purpose Address Registry.
     ("0.0.0.0/8", "\"this network\"", Blocked),
     ("10.0.0.0/8", "private-use", Blocked),
-    ("100.64.0.0/10", "shared address space (carrier-grade NAT)", Blocked),
+    (
+        "100.64.0.0/10",
+        "shared address space (carrier-grade NAT)",
+        Blocked,
+    ),
     ("127.0.0.0/8", "loopback", Blocked),
     ("169.254.0.0/16", "link-local (cloud metadata)", Blocked),
     ("172.16.0.0/12", "private-use", Blocked),
@@ -55,7 +59,11 @@ const TABLE: &[(&str, &str, Reach)] = &[
     ("192.0.0.0/29", "IPv4 service continuity prefix", Blocked),
     ("192.0.0.8/32", "IPv4 dummy address", Blocked),
     ("192.0.0.9/32", "port control protocol anycast", Global),
-    ("192.0.0.10/32", "traversal using relays around NAT anycast", Global),
+    (
+        "192.0.0.10/32",
+        "traversal using relays around NAT anycast",
+        Global,
+    ),
     ("192.0.0.170/31", "NAT64/DNS64 discovery", Blocked),
     ("192.0.2.0/24", "documentation (TEST-NET-1)", Blocked),
     ("192.31.196.0/24", "AS112-v4", Global),
@@ -75,24 +83,44 @@ const TABLE: &[(&str, &str, Reach)] = &[
     ("::1/128", "loopback", Blocked),
     ("::/96", "deprecated IPv4-compatible", Blocked),
     ("::ffff:0:0/96", "IPv4-mapped", Embeds(Embedding::Last32)),
-    ("64:ff9b::/96", "IPv4/IPv6 translation (NAT64)", Embeds(Embedding::Last32)),
+    (
+        "64:ff9b::/96",
+        "IPv4/IPv6 translation (NAT64)",
+        Embeds(Embedding::Last32),
+    ),
     ("64:ff9b:1::/48", "local-use IPv4/IPv6 translation", Blocked),
     ("100::/64", "discard-only", Blocked),
     ("100:0:0:1::/64", "dummy IPv6 prefix", Blocked),
     ("2001::/23", "IETF protocol assignments", Blocked),
     ("2001::/32", "Teredo", Embeds(Embedding::Teredo)),
     ("2001:1::1/128", "port control protocol anycast", Global),
-    ("2001:1::2/128", "traversal using relays around NAT anycast", Global),
-    ("2001:1::3/128", "DNS-SD service registration protocol anycast", Global),
+    (
+        "2001:1::2/128",
+        "traversal using relays around NAT anycast",
+        Global,
+    ),
+    (
+        "2001:1::3/128",
+        "DNS-SD service registration protocol anycast",
+        Global,
+    ),
     ("2001:2::/48", "benchmarking", Blocked),
     ("2001:3::/32", "AMT", Global),
     ("2001:4:112::/48", "AS112-v6", Global),
     ("2001:10::/28", "deprecated ORCHID", Blocked),
     ("2001:20::/28", "ORCHIDv2", Global),
-    ("2001:30::/28", "drone remote ID protocol entity tags", Global),
+    (
+        "2001:30::/28",
+        "drone remote ID protocol entity tags",
+        Global,
+    ),
     ("2001:db8::/32", "documentation", Blocked),
     ("2002::/16", "6to4", Embeds(Embedding::SixToFour)),
-    ("2620:4f:8000::/48", "direct delegation AS112 service", Global),
+    (
+        "2620:4f:8000::/48",
+        "direct delegation AS112 service",
+        Global,
+    ),
     ("3fff::/20", "documentation", Blocked),
     ("5f00::/16", "segment routing SIDs", Blocked),
     ("fc00::/7", "unique-local (private)", Blocked),
@@ -107,7 +135,9 @@ static ENTRIES: LazyLock<Vec<(IpNet, &'static str, Reach)>> = LazyLock::new(|| {
     let mut entries: Vec<_> = TABLE
         .iter()
         .map(|(prefix, name, reach)| {
-            let net: IpNet = prefix.parse().expect("the registry table holds valid prefixes");
+            let net: IpNet = prefix
+                .parse()
+                .expect("the registry table holds valid prefixes");
             (net, *name, *reach)
         })
         .collect();
@@ -205,7 +235,11 @@ mod tests {
         ] {
             assert!(reason(ip).is_some(), "{ip} embeds a private address");
         }
-        for ip in ["::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::1"] {
+        for ip in [
+            "::ffff:93.184.216.34",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+        ] {
             assert_eq!(reason(ip), None, "{ip} embeds a public address");
         }
     }

@@ -186,6 +186,12 @@ impl Marketplace {
                 request.plugin_id, request.version
             )));
         }
+        if existing.is_none() && self.signing_key_revoked_at(&record).await?.is_some() {
+            return Err(InstallError::Conflict(format!(
+                "{}@{} was signed with key `{}`, which its publisher revoked; it cannot be newly installed",
+                request.plugin_id, request.version, record.key_id
+            )));
+        }
         let requested = record.requested();
         let (granted, missing) = Self::check_grants(&requested, &request.grants)?;
         for name in request.secrets.keys() {

@@ -20,6 +20,8 @@ mod org_catalog;
 mod publish;
 mod resellers;
 mod review;
+mod revoked_keys;
+mod upload_checks;
 
 use std::path::Path;
 use std::sync::Arc;

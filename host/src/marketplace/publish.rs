@@ -2,6 +2,12 @@
 //! (`size`, `signature`, `component`, `world`, `manifest`, `limits`, `schema`,
 //! `owner`, `version`), then the bytes into the blob directory and the version
 //! into the catalog, pending review (built-in versions are approved as published).
+//!
+//! The cheap checks come first: size, signature (key registered, owned by the
+//! publisher, not revoked), declared memory and the world's imports and exports
+//! read with wasmparser. Only then is the component compiled, under the
+//! runtime's compile limits, and `manifest()` called within the usual run
+//! bounds; owner and version, which need the manifest, follow.
 
 use std::sync::Arc;
 
@@ -9,6 +15,7 @@ use marketplace::{PublishCheck, Rejection, check_newer, verify_signature};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::upload_checks::{self, UploadProblem};
 use super::{BUILTIN_PUBLISHER, Marketplace, component_limits};
 use crate::runtime::{LoadError, LoadOptions, Plugin};
 use crate::store::marketplace::{NewPluginVersion, ReviewStatus};
@@ -51,6 +58,9 @@ pub enum PublishError {
     /// A check failed; the rejection names it.
     #[error(transparent)]
     Rejected(#[from] Rejection),
+    /// The compiler is busy or the compile ran too long; try again later.
+    #[error("{0}")]
+    Busy(String),
     /// The server failed (database, disk).
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -81,6 +91,7 @@ fn load_rejection(error: LoadError) -> PublishError {
             }
         }
         LoadError::Io(detail) => PublishError::Internal(anyhow::anyhow!(detail)),
+        LoadError::CompileLimit(detail) => PublishError::Busy(detail),
     }
 }
 
@@ -150,6 +161,10 @@ impl Marketplace {
                 ),
             ));
         }
+        upload_checks::check_world_names(request.bytes).map_err(|problem| match problem {
+            UploadProblem::Unreadable(detail) => reject(PublishCheck::Component, detail),
+            UploadProblem::World(detail) => reject(PublishCheck::World, detail),
+        })?;
         self.runtime
             .load(request.bytes, LoadOptions::default())
             .await

@@ -47,6 +47,12 @@ impl ScriptedHost {
         });
         let runtime = Runtime::new(
             RuntimeConfig {
+                // The store is in memory, so its key changes every run: the
+                // cache's key lives beside the cache in the work directory.
+                cache_key: cache_dir
+                    .as_deref()
+                    .map(|dir| crate::store::load_or_create_master_key(None, dir))
+                    .transpose()?,
                 cache_dir,
                 ..RuntimeConfig::default()
             },

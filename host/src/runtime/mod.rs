@@ -7,6 +7,7 @@
 pub mod bindings;
 pub mod cache;
 pub mod call_budget;
+pub mod compile_gate;
 pub mod context;
 pub mod denials;
 pub mod engine;
@@ -61,7 +62,7 @@ fn manifest_limits(plugin: &RunLimits) -> RunLimits {
 }
 
 /// Configuration of the runtime.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RuntimeConfig {
     /// Engine sizing.
     pub engine: EngineConfig,
@@ -69,6 +70,27 @@ pub struct RuntimeConfig {
     pub cache_dir: Option<PathBuf>,
     /// Limits for plugins loaded without their own.
     pub default_limits: RunLimits,
+    /// How Cranelift compiles are limited.
+    pub compile: compile_gate::CompileLimits,
+    /// Largest total size of the compiled-component cache; oldest entries are
+    /// evicted past it. Default 1 GiB.
+    pub cache_max_bytes: u64,
+    /// The key compiled-cache entries are tagged with; `None` derives it from
+    /// the store's master key (every process of a deployment agrees on it).
+    pub cache_key: Option<[u8; 32]>,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            engine: EngineConfig::default(),
+            cache_dir: None,
+            default_limits: RunLimits::default(),
+            compile: compile_gate::CompileLimits::default(),
+            cache_max_bytes: 1 << 30,
+            cache_key: None,
+        }
+    }
 }
 
 /// Loads and runs action components.
@@ -79,6 +101,7 @@ pub struct Runtime {
     services: Arc<HostServices>,
     default_limits: RunLimits,
     guests: guest_pool::GuestPool,
+    compiles: compile_gate::CompileGate,
     _ticker: engine::EpochTicker,
 }
 
@@ -92,7 +115,14 @@ impl Runtime {
             .map_err(|e| anyhow::anyhow!("{e:#}"))?;
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| anyhow::anyhow!("{e:#}"))?;
-        let cache = ComponentCache::new(&engine, config.cache_dir)?;
+        let cache = ComponentCache::new(
+            &engine,
+            config.cache_dir,
+            config
+                .cache_key
+                .unwrap_or_else(|| services.store.derived_seed(b"compiled-component-cache")),
+            config.cache_max_bytes,
+        )?;
         let ticker = engine::EpochTicker::start(engine.clone())?;
         Ok(Self {
             engine,
@@ -101,6 +131,7 @@ impl Runtime {
             services,
             default_limits: config.default_limits,
             guests: guest_pool::GuestPool::new()?,
+            compiles: compile_gate::CompileGate::new(config.compile),
             _ticker: ticker,
         })
     }
@@ -132,9 +163,10 @@ impl Runtime {
             let cache = self.cache.clone();
             let owned = bytes.to_vec();
             let digest = digest.clone();
-            tokio::task::spawn_blocking(move || cache.load(&engine, &owned, &digest))
+            self.compiles
+                .run(move || cache.load(&engine, &owned, &digest))
                 .await
-                .map_err(|e| LoadError::Io(format!("compiling was interrupted: {e}")))?
+                .map_err(|refusal| LoadError::CompileLimit(refusal.to_string()))?
                 .map_err(|e| LoadError::Invalid(e.to_string()))?
         };
         let world =
@@ -191,9 +223,10 @@ impl Runtime {
             };
             (returned, store)
         };
-        let (returned, store) = self.guests.run(describe).await.map_err(|e| {
-            LoadError::Manifest(format!("calling manifest() was abandoned: {e}"))
-        })?;
+        let (returned, store) =
+            self.guests.run(describe).await.map_err(|e| {
+                LoadError::Manifest(format!("calling manifest() was abandoned: {e}"))
+            })?;
         match returned {
             Ok(Ok(manifest)) => Ok(manifest),
             Ok(Err(e)) => Err(LoadError::Manifest(format!(

@@ -35,6 +35,9 @@ pub enum LoadError {
     /// The on-disk cache or the file system failed.
     #[error("{0}")]
     Io(String),
+    /// The compiler was busy or the compile ran past its time limit.
+    #[error("{0}")]
+    CompileLimit(String),
 }
 
 impl LoadError {
@@ -48,6 +51,7 @@ impl LoadError {
             LoadError::Link(_) => "link_failed",
             LoadError::Manifest(_) => "invalid_manifest",
             LoadError::Io(_) => "io",
+            LoadError::CompileLimit(_) => "compile_limit",
         }
     }
 }

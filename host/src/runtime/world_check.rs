@@ -20,40 +20,48 @@ pub struct WorldInfo {
     pub uses_wasi: bool,
 }
 
+/// Checks one import name: `Ok(Some(version))` for an `atlas:workflow`
+/// interface, `Ok(None)` for WASI, else the reason it is refused.
+pub fn check_import(name: &str) -> Result<Option<String>, String> {
+    if name.starts_with("wasi:") {
+        return Ok(None);
+    }
+    let Some(rest) = name.strip_prefix(&format!("{WIT_PACKAGE}/")) else {
+        return Err(format!(
+            "the component imports `{name}`, which is not part of the {WIT_PACKAGE} `action` world; \
+             actions may import only {WIT_PACKAGE} interfaces ({}) and WASI",
+            ACTION_INTERFACES.join(", ")
+        ));
+    };
+    let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
+    if !ACTION_INTERFACES.contains(&interface) {
+        return Err(format!(
+            "the component imports `{name}`, an interface the `action` world does not have"
+        ));
+    }
+    if version != WIT_VERSION {
+        return Err(format!(
+            "the component imports `{name}`, built against {WIT_PACKAGE}@{}; this host supports {WIT_PACKAGE}@{WIT_VERSION}",
+            if version.is_empty() {
+                "an unversioned package"
+            } else {
+                version
+            }
+        ));
+    }
+    Ok(Some(version.to_string()))
+}
+
 /// Checks imports and exports; the error names the offending item.
 pub fn check_world(engine: &Engine, component: &Component) -> Result<WorldInfo, String> {
     let ty = component.component_type();
     let mut wit_version = None;
     let mut uses_wasi = false;
     for (name, _) in ty.imports(engine) {
-        if name.starts_with("wasi:") {
-            uses_wasi = true;
-            continue;
+        match check_import(name)? {
+            None => uses_wasi = true,
+            Some(version) => wit_version = Some(version),
         }
-        let Some(rest) = name.strip_prefix(&format!("{WIT_PACKAGE}/")) else {
-            return Err(format!(
-                "the component imports `{name}`, which is not part of the {WIT_PACKAGE} `action` world; \
-                 actions may import only {WIT_PACKAGE} interfaces ({}) and WASI",
-                ACTION_INTERFACES.join(", ")
-            ));
-        };
-        let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
-        if !ACTION_INTERFACES.contains(&interface) {
-            return Err(format!(
-                "the component imports `{name}`, an interface the `action` world does not have"
-            ));
-        }
-        if version != WIT_VERSION {
-            return Err(format!(
-                "the component imports `{name}`, built against {WIT_PACKAGE}@{}; this host supports {WIT_PACKAGE}@{WIT_VERSION}",
-                if version.is_empty() {
-                    "an unversioned package"
-                } else {
-                    version
-                }
-            ));
-        }
-        wit_version = Some(version.to_string());
     }
     for export in ["manifest", "execute"] {
         match ty.get_export(engine, export).map(|e| e.ty) {

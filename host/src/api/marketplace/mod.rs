@@ -64,6 +64,13 @@ impl From<PublishError> for Problem {
                 r.to_string(),
             )
             .with("check", r.check.name()),
+            PublishError::Busy(detail) => Problem::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "compiler-busy",
+                "Compiler busy",
+                detail,
+            )
+            .with_header(axum::http::header::RETRY_AFTER, "30"),
             PublishError::Internal(e) => Problem::internal(&e),
         }
     }

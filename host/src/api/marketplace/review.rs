@@ -75,8 +75,23 @@ async fn decide(
     reject: Option<&str>,
 ) -> Result<StatusCode, Problem> {
     principal.require(Permission::ReviewPlugins)?;
-    if state.store.plugin_version(id, version).await?.is_none() {
+    let Some(record) = state.store.plugin_version(id, version).await? else {
         return Err(Problem::not_found(format!("no version {id}@{version}")));
+    };
+    if reject.is_none()
+        && state
+            .marketplace
+            .signing_key_revoked_at(&record)
+            .await?
+            .is_some()
+    {
+        return Err(Problem::conflict(
+            "revoked-key",
+            format!(
+                "{id}@{version} was signed with key `{}`, which its publisher revoked; it cannot be approved",
+                record.key_id
+            ),
+        ));
     }
     if !state
         .marketplace
