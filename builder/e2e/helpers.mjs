@@ -60,10 +60,21 @@ export async function apiAs(token, method, path, body, headers = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get('etag') };
 }
 
-/** Issues a token for `role` in `org` with the server's own secret (`atlas token`). */
+/** Creates `org` unless it exists (`atlas org create`): the server admits tokens only for orgs that exist. */
+export function ensureOrg(org) {
+  const { ATLAS_BIN, ATLAS_DATA_DIR } = process.env;
+  if (!ATLAS_BIN || !ATLAS_DATA_DIR) throw new Error('run the browser tests through e2e/run.mjs (ATLAS_BIN and ATLAS_DATA_DIR)');
+  execFileSync(ATLAS_BIN, ['org', 'create', org, '--name', org, '--exists-ok', '--data-dir', ATLAS_DATA_DIR], { encoding: 'utf8' });
+}
+
+/**
+ * Issues a token for `role` in `org` with the server's own secret (`atlas token`),
+ * creating the org first when it is missing (platform admins act in the reserved `platform` org).
+ */
 export function issueToken(org, role, sub = `e2e-${role}`) {
   const { ATLAS_BIN, ATLAS_DATA_DIR } = process.env;
   if (!ATLAS_BIN || !ATLAS_DATA_DIR) throw new Error('run the browser tests through e2e/run.mjs (ATLAS_BIN and ATLAS_DATA_DIR)');
+  if (role !== 'platform-admin') ensureOrg(org);
   const args = ['token', '--org', org, '--role', role, '--sub', sub, '--data-dir', ATLAS_DATA_DIR];
   return execFileSync(ATLAS_BIN, args, { encoding: 'utf8' }).trim();
 }

@@ -202,10 +202,22 @@ async fn every_role_is_refused_exactly_what_it_may_not_do() {
             "/api/v2/reseller/sub-accounts".into(),
             None,
         ),
+        (
+            Permission::ManageOrgs,
+            Method::GET,
+            "/api/v2/platform/orgs".into(),
+            None,
+        ),
     ];
     let mut denials = 0;
     for role in Role::ALL {
-        let token = api.token_for(ORG, role, &format!("user-{}", role.as_str()));
+        // A platform admin acts in the reserved `platform` org, never in a tenant.
+        let org = if role == Role::PlatformAdmin {
+            "platform"
+        } else {
+            ORG
+        };
+        let token = api.token_for(org, role, &format!("user-{}", role.as_str()));
         for (permission, method, path, body) in &requests {
             let reply = api
                 .send(method.clone(), path, Some(&token), body.as_ref(), &[])

@@ -241,9 +241,18 @@ on_both_stores!(
                 .is_none()
         );
 
-        // Another org's path, an unknown step or execution: 404.
+        // Another org's path: its own auth token (none here) is what the
+        // signature is checked with, before anything is looked up: 403.
+        let (status, _) = callback(
+            &api,
+            &format!("/api/v2/hooks/twilio/status/org-other/{execution}/text"),
+            &delivered,
+            Some(AUTH_TOKEN),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Validly signed, but an unknown step or execution: 404.
         for other in [
-            format!("/api/v2/hooks/twilio/status/org-other/{execution}/text"),
             format!("/api/v2/hooks/twilio/status/{ORG}/{execution}/start"),
             format!("/api/v2/hooks/twilio/status/{ORG}/no-such-execution/text"),
         ] {

@@ -179,6 +179,61 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
         .collect();
     assert!(ids.contains(&"atlas.webhook.send"), "{ids:?}");
 
+    // Orgs are explicit: a token for an org never created is refused until
+    // `atlas org create` makes it (here while the server runs).
+    let mut cmd = atlas();
+    cmd.args([
+        "token",
+        "--org",
+        "gym-north",
+        "--role",
+        "owner",
+        "--data-dir",
+    ])
+    .arg(data.path());
+    let north = String::from_utf8_lossy(&run(cmd).await.stdout)
+        .trim()
+        .to_string();
+    let refused = client
+        .get(format!("{base}/api/v2/catalog"))
+        .bearer_auth(&north)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let problem: Value = refused.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("atlas org create"),
+        "{problem}"
+    );
+    let mut cmd = atlas();
+    cmd.args(["org", "create", "gym-north", "--name", "North Gym"])
+        .args(["--time-zone", "Europe/Paris", "--data-dir"])
+        .arg(data.path());
+    let out = run(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admitted = async || {
+        client
+            .get(format!("{base}/api/v2/catalog"))
+            .bearer_auth(&north)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while admitted().await != 200 {
+        assert!(Instant::now() < deadline, "the new org was never admitted");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
     let missing = client
         .get(format!("{base}/api/v2/catalog/nope.nothing"))
         .bearer_auth(&token)
@@ -209,6 +264,67 @@ async fn serve_loads_the_built_in_actions_and_answers_health_and_catalog() {
     assert!(data.path().join("jwt.secret").exists());
     assert!(data.path().join("atlas.db").exists());
     assert!(data.path().join("master.key").exists());
+}
+
+#[tokio::test]
+async fn org_create_and_list_keep_reserved_and_existing_ids() {
+    let data = tempfile::tempdir().unwrap();
+    let org = |args: &[&str]| {
+        let mut cmd = atlas();
+        cmd.arg("org").args(args).arg("--data-dir").arg(data.path());
+        run(cmd)
+    };
+    let out = org(&[
+        "create",
+        "gym-east",
+        "--name",
+        "East Gym",
+        "--time-zone",
+        "Asia/Tokyo",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created org `gym-east`"));
+
+    let again = org(&["create", "gym-east", "--name", "Someone else"]).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let tolerated = org(&["create", "gym-east", "--exists-ok"]).await;
+    assert!(tolerated.status.success());
+
+    for id in ["atlas", "platform", "system", "local", "Builtin"] {
+        let reserved = org(&["create", id]).await;
+        assert_eq!(reserved.status.code(), Some(1), "{id}");
+        assert!(
+            String::from_utf8_lossy(&reserved.stderr).contains("reserved"),
+            "{id}: {}",
+            String::from_utf8_lossy(&reserved.stderr)
+        );
+    }
+    let bad_zone = org(&["create", "gym-west", "--time-zone", "Mars/Olympus"]).await;
+    assert_eq!(bad_zone.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_zone.stderr).contains("--time-zone"));
+
+    let listed = org(&["list", "--json"]).await;
+    assert!(listed.status.success());
+    let orgs: Value = serde_json::from_slice(&listed.stdout).expect("JSON orgs");
+    assert_eq!(
+        orgs,
+        json!([{ "id": "gym-east", "name": "East Gym", "time_zone": "Asia/Tokyo", "reseller_id": null, "created_at": orgs[0]["created_at"] }])
+    );
+    let table = org(&["list"]).await;
+    assert!(String::from_utf8_lossy(&table.stdout).contains("East Gym"));
+
+    let mut cmd = atlas();
+    cmd.args(["token", "--org", "atlas", "--role", "partner", "--data-dir"])
+        .arg(data.path());
+    let token = run(cmd).await;
+    assert_eq!(token.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&token.stderr).contains("reserved"));
 }
 
 /// `atlas plugin run` on a message action with its install secrets, the

@@ -297,6 +297,7 @@ async fn roles_outside_the_marketplace_flow_are_refused() {
         common::marketplace::install(&api, &acme.token, "acme.partner.echo", "1.0.0", &[]).await;
     assert_eq!(install.status, StatusCode::FORBIDDEN);
     // Publishing without an account is a clear conflict; a bad key is a 422.
+    api.create_org("initech").await;
     let newcomer = api.token_for("initech", Role::Partner, "dev");
     let bad_key = api
         .post(

@@ -35,6 +35,8 @@ fn ids(reply: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resellers_private_action_and_branding_reach_only_its_sub_accounts() {
     let api = TestApi::start(Db::Sqlite).await;
+    api.create_org("pulse").await;
+    api.create_org("iron").await;
     let pulse = api.token_for("pulse", Role::ResellerAdmin, "pulse-admin");
     let iron = api.token_for("iron", Role::ResellerAdmin, "iron-admin");
     sub_account(&api, &pulse, "pulse-east").await;

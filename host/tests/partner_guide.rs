@@ -114,6 +114,7 @@ async fn the_partner_guide_publishes_an_action_an_org_installs_and_runs() {
     assert!(component.is_file());
 
     // 4–6. Key (registered with the server), signature, publish.
+    api.create_org("acme").await;
     let partner = api.token_for("acme", Role::Partner, "acme-dev");
     let key = root.join("publisher.key");
     atlas(&[

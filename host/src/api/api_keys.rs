@@ -1,5 +1,6 @@
 //! API keys for server-to-server use: create (the secret is shown once),
-//! list, revoke. A key acts with a role no stronger than its creator's.
+//! list, revoke. A key acts with a role no stronger than its creator's, and
+//! only an owner creates an owner's key.
 
 use axum::Json;
 use axum::extract::State;
@@ -22,7 +23,7 @@ use crate::store::{ApiKeyRecord, NewApiKey};
 pub struct CreateApiKey {
     /// A label (1 to 100 characters), such as the system that will use it.
     pub name: String,
-    /// The role the key acts with; at most the creator's.
+    /// The role the key acts with; at most the creator's (`owner` only by an owner).
     pub role: Role,
 }
 
@@ -70,14 +71,20 @@ pub async fn create(
             }],
         ));
     }
-    if !principal.role.covers(request.role) {
+    if !principal.role.may_grant(request.role) {
+        let why = if principal.role.covers(request.role) {
+            "only an owner hands out ownership"
+        } else {
+            "which may do more"
+        };
         return Err(Problem::forbidden(format!(
-            "a `{}` cannot create a key with the role `{}`, which may do more",
+            "a `{}` cannot create a key with the role `{}`, {why}",
             principal.role.as_str(),
             request.role.as_str()
         )));
     }
     let generated = api_key::generate();
+    state.auth.keys.created(&generated.hash);
     let id = uuid::Uuid::now_v7().to_string();
     let key = state
         .store

@@ -7,12 +7,17 @@
 //! Events are read from the database (the source of truth, also for events
 //! committed by other workers); the in-process broadcast only says when to
 //! read again, with a one-second poll for other processes.
+//!
+//! A caller holds at most a few streams at once (`live_slots.rs`), and an
+//! open stream checks its credential every few seconds: when the token has
+//! expired, the API key was revoked (here or on another server) or the org
+//! may no longer act, it sends `stream.closed` and ends.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::{Deserialize, Serialize};
@@ -21,9 +26,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::auth::{Permission, Principal};
+use super::auth::{Permission, Principal, still_valid};
 use super::executions::load_execution;
 use super::json::{ApiPath, ApiQuery};
+use super::live_slots::LiveSlot;
 use super::problem::Problem;
 use super::workflows::load;
 use crate::store::{EventRecord, NewEvent};
@@ -178,19 +184,77 @@ async fn follow(
     }
 }
 
-fn stream(
-    state: AppState,
-    org: String,
-    scope: Scope,
-    after: i64,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let wake = state.engine.subscribe();
-    let (tx, rx) = mpsc::channel(256);
-    tokio::spawn(follow(state, org, scope, after, wake, tx));
-    Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+/// Resolves once `principal` may no longer act, with the reason.
+async fn revoked(state: &AppState, principal: &Principal) -> &'static str {
+    let every = state.settings.live.recheck_every;
+    loop {
+        tokio::time::sleep(every).await;
+        match still_valid(state, principal).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return "the stream's credential expired, was revoked, or its org may no longer act";
+            }
+            // The database did not answer: ask again next time.
+            Err(_) => {}
+        }
+    }
 }
 
-/// Stream one execution's transitions (SSE); ends when the execution is over.
+/// Follows `scope` until the client leaves, the execution ends or the
+/// credential stops holding; the slot is given back when this returns.
+async fn run_stream(
+    state: AppState,
+    principal: Principal,
+    scope: Scope,
+    after: i64,
+    wake: broadcast::Receiver<NewEvent>,
+    tx: mpsc::Sender<Result<Event, Infallible>>,
+    slot: LiveSlot,
+) {
+    let closing = tx.clone();
+    tokio::select! {
+        _ = follow(state.clone(), principal.org.clone(), scope, after, wake, tx) => {}
+        reason = revoked(&state, &principal) => {
+            let event = Event::default()
+                .event("stream.closed")
+                .data(serde_json::json!({ "reason": reason }).to_string());
+            let _ = closing.try_send(Ok(event));
+        }
+    }
+    drop(slot);
+}
+
+fn stream(
+    state: AppState,
+    principal: Principal,
+    scope: Scope,
+    after: i64,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+    let limit = state.settings.live.max_streams_per_caller;
+    let slot = state
+        .live_slots
+        .acquire(&principal.rate_key(), limit)
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-streams",
+                "Too many live streams",
+                format!(
+                    "this caller holds {limit} live streams open already, the most allowed; close one first"
+                ),
+            )
+            .with_header(header::RETRY_AFTER, "5")
+        })?;
+    let wake = state.engine.subscribe();
+    let (tx, rx) = mpsc::channel(256);
+    tokio::spawn(run_stream(state, principal, scope, after, wake, tx, slot));
+    Ok(Sse::new(ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// Stream one execution's transitions (SSE); ends when the execution is
+/// over, or with `stream.closed` when the credential stops holding. A caller
+/// holds a limited number of streams at once (429 beyond it).
 ///
 /// Roles: owner, admin, staff, viewer, reseller-admin.
 #[utoipa::path(get, path = "/api/v2/executions/{id}/stream", tag = "live",
@@ -211,10 +275,11 @@ pub async fn execution(
     principal.require(Permission::ReadExecutions)?;
     let after = resume_after(&headers, &query)?;
     load_execution(&state, &principal, &id).await?;
-    Ok(stream(state, principal.org, Scope::Execution(id), after))
+    stream(state, principal, Scope::Execution(id), after)
 }
 
-/// Stream the activity of every execution of one workflow (SSE).
+/// Stream the activity of every execution of one workflow (SSE); ends with
+/// `stream.closed` when the credential stops holding.
 ///
 /// Roles: owner, admin, staff, viewer, reseller-admin.
 #[utoipa::path(get, path = "/api/v2/workflows/{id}/stream", tag = "live",
@@ -235,5 +300,5 @@ pub async fn workflow(
     principal.require(Permission::ReadExecutions)?;
     let after = resume_after(&headers, &query)?;
     load(&state, &principal, &id).await?;
-    Ok(stream(state, principal.org, Scope::Workflow(id), after))
+    stream(state, principal, Scope::Workflow(id), after)
 }

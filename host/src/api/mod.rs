@@ -1,13 +1,17 @@
 //! The HTTP API (axum) under `/api/v2`: JSON in and out, errors as RFC 9457
 //! problem documents, every request authenticated and scoped to the caller's
-//! org, rate limited and bounded in size and time.
+//! org, rate limited and bounded in size and time. What anyone can reach
+//! (failed authentication, the inbound hooks) is limited per client address
+//! before any database work.
 
+pub mod address_limits;
 mod analytics;
 mod api_keys;
 mod audit;
 pub mod auth;
 mod builder_app;
 mod catalog;
+pub mod client_address;
 mod contacts;
 pub mod cursor;
 mod documents;
@@ -18,9 +22,11 @@ mod ids;
 pub mod json;
 pub mod limits;
 mod live;
+pub mod live_slots;
 mod marketplace;
 pub mod metrics;
 pub mod openapi;
+mod orgs;
 pub mod problem;
 mod sendgrid_events;
 mod step_log;
@@ -35,6 +41,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use utoipa::OpenApi as _;
@@ -45,8 +52,10 @@ use crate::engine::Engine;
 use crate::marketplace::Marketplace;
 use crate::runtime::{PluginRegistry, Runtime};
 use crate::store::Store;
+use address_limits::{AddressLimitSettings, AddressLimits};
 use auth::{Authenticator, JwtVerifier};
 use limits::{RateLimitSettings, RateLimits};
+use live_slots::{LiveSettings, LiveSlots};
 use metrics::Metrics;
 
 pub use builder_app::BuilderApp;
@@ -62,6 +71,13 @@ pub struct ApiSettings {
     pub request_timeout: Duration,
     /// Request rates.
     pub rate_limits: RateLimitSettings,
+    /// Budgets per client address (failed authentication, inbound hooks).
+    pub address_limits: AddressLimitSettings,
+    /// The header a trusted proxy puts the client's address in; the socket's
+    /// peer address when `None`.
+    pub client_address_header: Option<HeaderName>,
+    /// Live-stream limits.
+    pub live: LiveSettings,
 }
 
 impl Default for ApiSettings {
@@ -71,6 +87,9 @@ impl Default for ApiSettings {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             rate_limits: RateLimitSettings::default(),
+            address_limits: AddressLimitSettings::default(),
+            client_address_header: None,
+            live: LiveSettings::default(),
         }
     }
 }
@@ -92,6 +111,10 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Request rate limiters.
     pub limits: Arc<RateLimits>,
+    /// Budgets per client address.
+    pub address_limits: Arc<AddressLimits>,
+    /// Open live streams per caller.
+    pub live_slots: Arc<LiveSlots>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
     /// Limits and addresses.
@@ -113,14 +136,18 @@ impl AppState {
         let metrics = Arc::new(Metrics::new());
         tokio::spawn(metrics.clone().follow(engine.subscribe()));
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
-        let weak = Arc::downgrade(&limits);
+        let address_limits = Arc::new(AddressLimits::new(settings.address_limits));
+        let weak = (Arc::downgrade(&limits), Arc::downgrade(&address_limits));
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match weak.upgrade() {
-                    Some(limits) => limits.shrink(),
-                    None => return,
+                match (weak.0.upgrade(), weak.1.upgrade()) {
+                    (Some(limits), Some(address_limits)) => {
+                        limits.shrink();
+                        address_limits.shrink();
+                    }
+                    _ => return,
                 }
             }
         });
@@ -135,6 +162,8 @@ impl AppState {
             engine,
             auth: Arc::new(Authenticator::new(jwt)),
             limits,
+            address_limits,
+            live_slots: Arc::default(),
             metrics,
             settings: Arc::new(settings),
             openapi: Arc::new(openapi),
@@ -164,6 +193,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(authenticated_routes())
         .merge(live_routes())
         .merge(public_routes())
+        .merge(hook_routes())
 }
 
 fn authenticated_routes() -> OpenApiRouter<AppState> {
@@ -203,6 +233,7 @@ fn authenticated_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(templates::get))
         .routes(routes!(templates::create))
         .routes(routes!(analytics::workflow))
+        .routes(routes!(orgs::list, orgs::create))
 }
 
 fn live_routes() -> OpenApiRouter<AppState> {
@@ -212,8 +243,12 @@ fn live_routes() -> OpenApiRouter<AppState> {
 }
 
 fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::health))
+}
+
+/// The inbound hooks: public, and limited per client address.
+fn hook_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(health::health))
         .routes(routes!(events::inbound))
         .routes(routes!(twilio_status::status))
         .routes(routes!(sendgrid_events::events))
@@ -232,7 +267,12 @@ pub fn router_with_builder(state: AppState, builder: Option<BuilderApp>) -> Rout
         .merge(Router::from(live_routes()))
         .layer(from_fn_with_state(state.clone(), limits::rate_limit))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));
+    let hooks = Router::from(hook_routes()).layer(from_fn_with_state(
+        state.clone(),
+        address_limits::limit_hooks,
+    ));
     let public = Router::from(public_routes())
+        .merge(hooks)
         .route("/api/v2/openapi.json", get(openapi::document))
         .route("/api/v2/docs", get(openapi::reference))
         .route("/metrics", get(metrics::metrics))
@@ -247,5 +287,6 @@ pub fn router_with_builder(state: AppState, builder: Option<BuilderApp>) -> Rout
     };
     routes
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), client_address::identify))
         .with_state(state)
 }

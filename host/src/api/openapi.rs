@@ -35,6 +35,7 @@ use super::AppState;
         (name = "templates", description = "Ready-made fitness workflows to start from"),
         (name = "api-keys", description = "Keys for server-to-server use"),
         (name = "audit", description = "Who did what, when"),
+        (name = "platform", description = "The platform operator's orgs (tenants)"),
         (name = "system", description = "Health"),
     )
 )]

@@ -1,8 +1,10 @@
 //! SendGrid's Event Webhook: `POST /api/v2/hooks/sendgrid/events/{org}`.
 //! A batch is accepted only with a valid signature (SendGrid's Signed Event
 //! Webhook, checked with the org's `sendgrid_webhook_verification_key` of
-//! `atlas.email.send`); each event whose custom arguments name an email step
-//! of this org is recorded against it, and the rest are counted and ignored.
+//! `atlas.email.send`) over a fresh timestamp (at most 300 s from the
+//! engine's clock, checked before anything is looked up); each event whose
+//! custom arguments name an email step of this org is recorded against it,
+//! and the rest are counted and ignored.
 
 use std::collections::HashMap;
 
@@ -32,12 +34,12 @@ const VERIFICATION_KEY_SECRET: &str = "sendgrid_webhook_verification_key";
     params(
         ("org" = String, Path, description = "Org id"),
         ("X-Twilio-Email-Event-Webhook-Signature" = String, Header, description = "Base64 DER ECDSA (P-256, SHA-256) signature of the timestamp followed by the body"),
-        ("X-Twilio-Email-Event-Webhook-Timestamp" = String, Header, description = "The signed timestamp"),
+        ("X-Twilio-Email-Event-Webhook-Timestamp" = String, Header, description = "The signed timestamp, Unix seconds, within 300 s of now"),
     ),
     request_body(content = Vec<Object>, content_type = "application/json", description = "SendGrid's event batch; the email action's custom arguments `atlas_org_id`, `atlas_execution_id` and `atlas_step_id` name each event's step"),
     responses(
         (status = 204, description = "Recorded (events naming no email step of this org, and repeated events, are skipped)"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "Missing or invalid signature, or no verification key entered"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "Missing, invalid or stale signature (timestamp more than 300 s away), or no verification key entered"),
         (status = "4XX", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn events(
@@ -56,6 +58,8 @@ pub async fn events(
     };
     let signature = header(SIGNATURE_HEADER)?;
     let timestamp = header(TIMESTAMP_HEADER)?;
+    sendgrid_signature::check_fresh(&timestamp, state.engine.now_ms())
+        .map_err(|error| bad_signature(&error.to_string()))?;
     let key = state
         .store
         .secret_get(&org, EMAIL_PLUGIN, VERIFICATION_KEY_SECRET)

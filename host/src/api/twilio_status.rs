@@ -4,6 +4,12 @@
 //! `twilio_status_callback_url` is entered. The request must carry a valid
 //! `X-Twilio-Signature` made with the org's auth token of the plugin that ran
 //! the step; each status is then recorded against that step.
+//!
+//! The signature is checked first, with the org's auth tokens of both
+//! Twilio actions, before the execution or step is looked up: a forged
+//! request gets the same 403 whether or not the message, step, execution
+//! or org exists, so the endpoint reveals nothing to someone without the
+//! token.
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -66,8 +72,8 @@ pub(super) fn bad_signature(detail: &str) -> Problem {
     request_body(content = TwilioStatusForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 204, description = "Recorded (a repeated status of a message is recorded once)"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "Missing or invalid signature"),
-        (status = 404, body = Problem, content_type = "application/problem+json", description = "No such execution, SMS or WhatsApp step in this org"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "Missing or invalid signature (checked before anything is looked up)"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "Validly signed, but no such execution, SMS or WhatsApp step in this org"),
         (status = "4XX", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn status(
@@ -78,23 +84,6 @@ pub async fn status(
     check_id(&org, "org")?;
     check_id(&execution, "execution")?;
     check_id(&node, "node")?;
-    let unknown = || {
-        Problem::not_found(format!(
-            "no SMS or WhatsApp step `{node}` in execution `{execution}`"
-        ))
-    };
-    let target = state
-        .store
-        .delivery_target(&org, &execution, &node)
-        .await?
-        .ok_or_else(unknown)?;
-    let plugin = state
-        .engine
-        .action_plugin(&org, &target.workflow_id, target.workflow_version, &node)
-        .await?
-        .filter(|plugin| TWILIO_PLUGINS.contains(&plugin.as_str()))
-        .ok_or_else(unknown)?;
-
     let form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -128,20 +117,41 @@ pub async fn status(
     );
     let body = read_body(request, &state).await?;
     let params = twilio_callback::params(&body);
-    let auth_token = state
-        .store
-        .secret_get(&org, &plugin, AUTH_TOKEN_SECRET)
-        .await?
-        .ok_or_else(|| {
-            bad_signature(&format!(
-                "`{AUTH_TOKEN_SECRET}` has not been entered for {plugin}, so no signature can be checked"
-            ))
-        })?;
-    if !twilio_signature::verify(&auth_token, &url, &params, &signature) {
+    // Which of the org's Twilio actions signed this; nothing about the
+    // execution is read until one did.
+    let mut signed_by = Vec::new();
+    for plugin in TWILIO_PLUGINS {
+        if let Some(auth_token) = state
+            .store
+            .secret_get(&org, plugin, AUTH_TOKEN_SECRET)
+            .await?
+            && twilio_signature::verify(&auth_token, &url, &params, &signature)
+        {
+            signed_by.push(plugin);
+        }
+    }
+    if signed_by.is_empty() {
         return Err(bad_signature(
-            "X-Twilio-Signature does not match this URL, these parameters and the org's auth token",
+            "X-Twilio-Signature does not match this URL, these parameters and an auth token entered for the org's Twilio actions",
         ));
     }
+
+    let unknown = || {
+        Problem::not_found(format!(
+            "no SMS or WhatsApp step `{node}` in execution `{execution}`"
+        ))
+    };
+    let target = state
+        .store
+        .delivery_target(&org, &execution, &node)
+        .await?
+        .ok_or_else(unknown)?;
+    state
+        .engine
+        .action_plugin(&org, &target.workflow_id, target.workflow_version, &node)
+        .await?
+        .filter(|plugin| signed_by.contains(&plugin.as_str()))
+        .ok_or_else(unknown)?;
 
     let report = twilio_callback::parse(&params).map_err(|reason| {
         Problem::validation(

@@ -138,6 +138,7 @@ async fn set(args: SetArgs) -> anyhow::Result<ExitCode> {
     if settings.base_url.is_some() && settings.api_key.is_none() {
         anyhow::bail!("an org's own --base-url needs the org's own --api-key");
     }
+    super::org::ensure_for_command(&store, &args.org).await?;
     store.ai_settings_put(&args.org, &settings).await?;
     println!(
         "AI settings of {}: base URL {}, model {}, key {}, monthly budget {}",

@@ -1,15 +1,19 @@
-//! Flags of the HTTP API: how tokens are verified, the public URL, and the
-//! size, time and rate limits.
+//! Flags of the HTTP API: how tokens are verified, the public URL, the
+//! size, time and rate limits, the per-address limits (and where the client
+//! address comes from behind a proxy), and the live-stream cap.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use axum::http::HeaderName;
 
 use crate::api::ApiSettings;
+use crate::api::address_limits::AddressLimitSettings;
 use crate::api::auth::JwtVerifier;
 use crate::api::limits::RateLimitSettings;
+use crate::api::live_slots::LiveSettings;
 
 /// Name of the generated HS256 secret in the data directory.
 pub const JWT_SECRET_FILE: &str = "jwt.secret";
@@ -108,6 +112,35 @@ pub struct ApiArgs {
     /// Burst of one org.
     #[arg(long, env = "ATLAS_BURST_PER_ORG", default_value_t = 2_000)]
     pub burst_per_org: u32,
+    /// Behind a proxy: the header it puts the client's address in (such as
+    /// `X-Forwarded-For`; the last address in it is used). Per-address
+    /// limits use the socket's peer address when absent. Set it only when
+    /// every request comes through that proxy, or clients can pick their
+    /// own address.
+    #[arg(long, env = "ATLAS_CLIENT_ADDRESS_HEADER", value_parser = parse_header_name)]
+    pub client_address_header: Option<HeaderName>,
+    /// Failed authentications one client address may make in a row before
+    /// it gets 429 (without any database work).
+    #[arg(long, env = "ATLAS_AUTH_FAILURE_BURST", default_value_t = 30)]
+    pub auth_failure_burst: u32,
+    /// Failed authentications per second a client address regains.
+    #[arg(long, env = "ATLAS_AUTH_FAILURE_RATE", default_value_t = 0.5)]
+    pub auth_failure_rate: f64,
+    /// Requests to the inbound hooks (webhooks, Twilio, SendGrid) one
+    /// client address may make in a row.
+    #[arg(long, env = "ATLAS_HOOK_BURST", default_value_t = 500)]
+    pub hook_burst: u32,
+    /// Hook requests per second a client address regains.
+    #[arg(long, env = "ATLAS_HOOK_RATE", default_value_t = 100.0)]
+    pub hook_rate: f64,
+    /// Live streams (SSE) one user or API key may hold open at once.
+    #[arg(long, env = "ATLAS_MAX_LIVE_STREAMS", default_value_t = 8)]
+    pub max_live_streams: usize,
+}
+
+fn parse_header_name(text: &str) -> Result<HeaderName, String> {
+    HeaderName::from_bytes(text.trim().as_bytes())
+        .map_err(|_| format!("`{text}` is not an HTTP header name"))
 }
 
 impl ApiArgs {
@@ -127,6 +160,17 @@ impl ApiArgs {
                 per_caller_burst: self.burst_per_caller,
                 per_org_per_second: self.rate_per_org,
                 per_org_burst: self.burst_per_org,
+            },
+            address_limits: AddressLimitSettings {
+                failure_burst: self.auth_failure_burst,
+                failures_per_second: self.auth_failure_rate,
+                hook_burst: self.hook_burst,
+                hooks_per_second: self.hook_rate,
+            },
+            client_address_header: self.client_address_header.clone(),
+            live: LiveSettings {
+                max_streams_per_caller: self.max_live_streams,
+                ..LiveSettings::default()
             },
         }
     }

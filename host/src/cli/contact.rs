@@ -11,7 +11,6 @@ use super::DatabaseArgs;
 use super::workflow::EngineArgs;
 use crate::crm::{Channel, Consent, ContactFilter, Crm, NewContact};
 use crate::engine::EngineConfig;
-use crate::store::Org;
 
 /// `atlas contact …`
 #[derive(Debug, clap::Subcommand)]
@@ -123,15 +122,7 @@ pub async fn run(command: ContactCommand) -> anyhow::Result<ExitCode> {
 
 async fn crm_with_engine(args: &EngineArgs) -> anyhow::Result<Crm> {
     let store = args.db.open_store().await?;
-    if store.org(&args.org).await?.is_none() {
-        store
-            .ensure_org(&Org {
-                id: args.org.clone(),
-                name: args.org.clone(),
-                time_zone: "UTC".into(),
-            })
-            .await?;
-    }
+    super::org::ensure_for_command(&store, &args.org).await?;
     let parts = super::worker::build_engine(
         store,
         &args.db,

@@ -1,5 +1,5 @@
-//! Command-line interface: `atlas serve`, `atlas migrate`, `atlas plugin …`
-//! (new, build, test, run, keygen, sign, publish),
+//! Command-line interface: `atlas serve`, `atlas migrate`, `atlas org …`,
+//! `atlas plugin …` (new, build, test, run, keygen, sign, publish),
 //! `atlas bench …`. Each subcommand lives in its own file.
 
 pub mod ai;
@@ -7,6 +7,7 @@ pub mod api_args;
 mod bench;
 mod contact;
 pub mod demo_seed;
+mod org;
 mod plugin_build;
 mod plugin_keygen;
 mod plugin_new;
@@ -49,6 +50,9 @@ enum Command {
     Execution(ExecutionCommand),
     /// Issue a JWT for a user of an org (signed with the server's secret).
     Token(token::IssueArgs),
+    /// Create and list orgs (tenants); credentials for other orgs are refused.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// See and seed the CRM's contacts.
     #[command(subcommand)]
     Contact(contact::ContactCommand),
@@ -174,6 +178,7 @@ pub fn main() -> ExitCode {
                 workflow::show_execution(args).await
             }
             Command::Token(args) => token::run(args),
+            Command::Org(cmd) => org::run(cmd).await,
             Command::Contact(cmd) => contact::run(cmd).await,
             Command::Migrate(args) => {
                 let store = args.open_store().await?;

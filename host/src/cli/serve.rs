@@ -111,9 +111,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(builder),
     );
     println!("Atlas Flow listening on http://{local} (API reference: http://{local}/api/v2/docs)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     sweeper.shutdown().await;
     worker.shutdown().await;
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,7 @@ pub struct EngineArgs {
 impl EngineArgs {
     async fn parts(&self) -> anyhow::Result<EngineParts> {
         let store = self.db.open_store().await?;
+        super::org::ensure_for_command(&store, &self.org).await?;
         build_engine(
             store,
             &self.db,

@@ -1,7 +1,8 @@
 //! What an org may run, and with which grants. Asked before every action
 //! step: a version runs only when it is approved, not killed, visible to the
 //! org, and either built-in or installed with every requested capability
-//! granted. Answers are cached for a moment; a kill switch or a grant made
+//! granted (built-in means published by the host itself: the built-in
+//! publisher and the host's key). Answers are cached for a moment; a kill switch or a grant made
 //! in this process clears the cache at once.
 
 use std::collections::{HashMap, HashSet};
@@ -129,8 +130,13 @@ impl Marketplace {
             )));
         }
         let requested = record.requested();
-        if record.publisher_kind == PublisherKind::Builtin {
+        if self.is_host_published(&record) {
             return Ok(Arc::new(Grants::from_requested(&requested)));
+        }
+        if record.publisher_kind == PublisherKind::Builtin {
+            return Err(Denied::unavailable(format!(
+                "plugin {reference} is under the built-in publisher but the host did not publish it"
+            )));
         }
         let install = self
             .store

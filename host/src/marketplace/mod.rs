@@ -33,15 +33,21 @@ use crate::store::Store;
 use crate::store::marketplace::PublisherKind;
 
 pub use access::{Denied, Resolved};
-pub use builtin::BuiltinLoad;
+pub use builtin::{BuiltinLoad, BuiltinSweep};
 pub use installs::{InstallError, InstallOutcome, InstallRequest, NodeBreak, UpgradeReport};
 pub use org_catalog::{OrgAction, OrgPlugins};
-pub use publish::{PublishError, PublishRequest, Published};
+pub use publish::{
+    BUILTIN_ID_PREFIX, PublishError, PublishRequest, Published, Publisher, is_builtin_action_id,
+};
 pub use resellers::BrandView;
 pub use review::Actor;
 
-/// The id and name of the publisher of the built-in actions.
+/// The id of the publisher of the built-in actions: the host's, no org's
+/// (the id is reserved, so no org can be called that).
 pub const BUILTIN_PUBLISHER: &str = "atlas";
+
+/// The built-in publisher's display name, which no other account may take.
+pub const BUILTIN_PUBLISHER_NAME: &str = "Atlas Flow";
 
 /// Limits every published component must respect.
 #[derive(Debug, Clone, Copy)]
@@ -77,8 +83,9 @@ impl std::fmt::Debug for Marketplace {
 
 impl Marketplace {
     /// Opens the marketplace over `store`, keeping component blobs in
-    /// `blob_dir`, and registers the built-in publisher and its key (derived
-    /// from the deployment's master key, so every worker agrees on it).
+    /// `blob_dir`, registers the built-in publisher and its key (derived
+    /// from the deployment's master key, so every worker agrees on it), and
+    /// undoes anything on the built-in publisher the host did not make.
     pub async fn open(
         store: Store,
         runtime: Arc<Runtime>,
@@ -88,7 +95,11 @@ impl Marketplace {
         let blobs = BlobStore::open(blob_dir)?;
         let builtin_key = KeyFile::from_seed(store.derived_seed(b"builtin-publisher-key"));
         store
-            .ensure_publisher(BUILTIN_PUBLISHER, "Atlas Flow", PublisherKind::Builtin)
+            .ensure_publisher(
+                BUILTIN_PUBLISHER,
+                BUILTIN_PUBLISHER_NAME,
+                PublisherKind::Builtin,
+            )
             .await?;
         store
             .publisher_key_add(
@@ -97,7 +108,7 @@ impl Marketplace {
                 &builtin_key.public_key,
             )
             .await?;
-        Ok(Arc::new(Self {
+        let marketplace = Arc::new(Self {
             store,
             runtime,
             registry,
@@ -105,7 +116,9 @@ impl Marketplace {
             builtin_key,
             limits: PublishLimits::default(),
             access: access::AccessCache::default(),
-        }))
+        });
+        marketplace.sweep_builtin_publisher().await?;
+        Ok(marketplace)
     }
 
     /// The database.

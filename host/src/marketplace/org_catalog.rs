@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Marketplace;
 use crate::graph::{PluginInfo, PluginLookup};
-use crate::store::marketplace::{InstallRecord, PluginVersionRecord, PublisherKind};
+use crate::store::marketplace::{InstallRecord, PluginVersionRecord};
 
 /// One action version usable in an org.
 #[derive(Debug, Clone)]
@@ -103,7 +103,7 @@ impl Marketplace {
                 continue;
             }
             let install = installs.remove(&(version.plugin_id.clone(), version.version.clone()));
-            if version.publisher_kind != PublisherKind::Builtin && install.is_none() {
+            if !self.is_host_published(&version) && install.is_none() {
                 continue;
             }
             let branding = brandings.get(&version.plugin_id).cloned();

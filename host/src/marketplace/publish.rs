@@ -8,6 +8,12 @@
 //! read with wasmparser. Only then is the component compiled, under the
 //! runtime's compile limits, and `manifest()` called within the usual run
 //! bounds; owner and version, which need the manifest, follow.
+//!
+//! Only the host publishes as the built-in publisher: a [`Publisher`] is an
+//! org's account unless the host made it with `Publisher::builtin`, which
+//! only `builtin.rs` can. An org's account is refused the built-in
+//! publisher's id (or any reserved one), and every `atlas.` action id,
+//! whatever the org is called.
 
 use std::sync::Arc;
 
@@ -18,13 +24,55 @@ use utoipa::ToSchema;
 use super::upload_checks::{self, UploadProblem};
 use super::{BUILTIN_PUBLISHER, Marketplace, component_limits};
 use crate::runtime::{LoadError, LoadOptions, Plugin};
+use crate::store::is_reserved_org_id;
 use crate::store::marketplace::{NewPluginVersion, ReviewStatus};
+
+/// The prefix of the built-in actions' ids.
+pub const BUILTIN_ID_PREFIX: &str = "atlas.";
+
+/// True when `id` is in the built-in actions' namespace (any letter case).
+pub fn is_builtin_action_id(id: &str) -> bool {
+    id.get(..BUILTIN_ID_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(BUILTIN_ID_PREFIX))
+}
+
+/// Who publishes: an org's publisher account, or the host itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publisher<'a> {
+    id: &'a str,
+    builtin: bool,
+}
+
+impl<'a> Publisher<'a> {
+    /// The publisher account of the org `id`.
+    pub fn org(id: &'a str) -> Self {
+        Self { id, builtin: false }
+    }
+
+    /// The host, publishing its built-in actions.
+    pub(super) fn builtin() -> Publisher<'static> {
+        Publisher {
+            id: BUILTIN_PUBLISHER,
+            builtin: true,
+        }
+    }
+
+    /// The publisher's id.
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// True for the host itself.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+}
 
 /// An upload to publish.
 #[derive(Debug, Clone)]
 pub struct PublishRequest<'a> {
-    /// The publishing publisher (the caller's org).
-    pub publisher_id: &'a str,
+    /// The publishing publisher (the caller org's account, or the host).
+    pub publisher: Publisher<'a>,
     /// The component's bytes.
     pub bytes: &'a [u8],
     /// The key that signed them.
@@ -108,6 +156,19 @@ impl Marketplace {
         &self,
         request: &PublishRequest<'_>,
     ) -> Result<Plugin, PublishError> {
+        let publisher = request.publisher;
+        if !publisher.is_builtin()
+            && (publisher.id().eq_ignore_ascii_case(BUILTIN_PUBLISHER)
+                || is_reserved_org_id(publisher.id()))
+        {
+            return Err(reject(
+                PublishCheck::Owner,
+                format!(
+                    "`{}` is reserved: the built-in publisher publishes only the host's own actions, and no org publishes as it",
+                    publisher.id()
+                ),
+            ));
+        }
         let limit = self.limits.max_component_bytes;
         if request.bytes.len() > limit {
             return Err(reject(
@@ -126,7 +187,7 @@ impl Marketplace {
                     format!("key `{}` is not registered", request.key_id),
                 ));
             }
-            Some(k) if k.publisher_id != request.publisher_id => {
+            Some(k) if k.publisher_id != request.publisher.id() => {
                 return Err(reject(
                     PublishCheck::Signature,
                     format!("key `{}` belongs to another publisher", request.key_id),
@@ -179,20 +240,22 @@ impl Marketplace {
         plugin: Plugin,
     ) -> Result<Published, PublishError> {
         let id = plugin.manifest.id.clone();
-        match self.store.plugin_owner(&id).await? {
-            Some((owner, _)) if owner != request.publisher_id => {
-                return Err(reject(
-                    PublishCheck::Owner,
-                    format!("the action id `{id}` belongs to publisher `{owner}`"),
-                ));
-            }
-            None if request.publisher_id != BUILTIN_PUBLISHER && id.starts_with("atlas.") => {
-                return Err(reject(
-                    PublishCheck::Owner,
-                    format!("`{id}`: ids starting with `atlas.` are reserved for built-in actions"),
-                ));
-            }
-            _ => {}
+        let publisher = request.publisher;
+        if !publisher.is_builtin() && is_builtin_action_id(&id) {
+            return Err(reject(
+                PublishCheck::Owner,
+                format!(
+                    "`{id}`: ids starting with `{BUILTIN_ID_PREFIX}` are reserved for built-in actions"
+                ),
+            ));
+        }
+        if let Some((owner, _)) = self.store.plugin_owner(&id).await?
+            && owner != publisher.id()
+        {
+            return Err(reject(
+                PublishCheck::Owner,
+                format!("the action id `{id}` belongs to publisher `{owner}`"),
+            ));
         }
         let published: Vec<String> = self
             .store
@@ -210,7 +273,7 @@ impl Marketplace {
             .blobs
             .put(request.bytes)
             .map_err(|e| anyhow::anyhow!("storing the component: {e}"))?;
-        let status = if request.publisher_id == BUILTIN_PUBLISHER {
+        let status = if publisher.is_builtin() {
             ReviewStatus::Approved
         } else {
             ReviewStatus::Pending
@@ -228,7 +291,7 @@ impl Marketplace {
                 changelog: request.changelog,
                 key_id: request.key_id,
                 status,
-                publisher_id: request.publisher_id,
+                publisher_id: publisher.id(),
                 private_to: request.private_to,
                 published_by: request.published_by,
             })
@@ -240,7 +303,7 @@ impl Marketplace {
             ));
         }
         self.audit(
-            super::Actor { org: request.publisher_id, subject: request.published_by },
+            super::Actor { org: publisher.id(), subject: request.published_by },
             "plugin.published",
             format!("{id}@{version}"),
             serde_json::json!({ "sha256": sha256, "status": status, "key_id": request.key_id, "private_to": request.private_to }),

@@ -7,8 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{InstallError, InstallRequest, Marketplace};
-use crate::store::Org;
 use crate::store::marketplace::PreinstallRecord;
+use crate::store::{CreateOrgError, Org};
 
 /// The product branding an org's users see.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -62,7 +62,10 @@ impl Marketplace {
     }
 
     /// Creates a sub-account and installs the reseller's preinstalled actions
-    /// into it; false when the id is taken.
+    /// into it; false when the id is taken. The org row is inserted in one
+    /// statement that refuses an existing id, so an org that exists (with
+    /// workflows, keys or data) never gains a reseller, and nothing of the
+    /// reseller's reaches it.
     pub async fn create_sub_account(
         &self,
         reseller: &str,
@@ -70,8 +73,16 @@ impl Marketplace {
         org: &Org,
     ) -> Result<bool, InstallError> {
         self.ensure_can_resell(reseller).await?;
-        if !self.store.create_sub_account(reseller, org).await? {
-            return Ok(false);
+        match self.store.create_org(org, Some(reseller)).await {
+            Ok(()) => {}
+            Err(CreateOrgError::Exists(_)) => return Ok(false),
+            Err(CreateOrgError::Reserved(reason)) => {
+                return Err(InstallError::Invalid {
+                    field: "id".into(),
+                    reason,
+                });
+            }
+            Err(CreateOrgError::Store(e)) => return Err(InstallError::Internal(e)),
         }
         for pre in self.store.preinstalls(reseller).await? {
             self.install(

@@ -3,7 +3,9 @@
 //! the raw request body, sent base64 (DER) in
 //! `X-Twilio-Email-Event-Webhook-Signature`. The verification key is the
 //! public key SendGrid shows when signing is enabled: base64 of its DER
-//! SubjectPublicKeyInfo.
+//! SubjectPublicKeyInfo. A signature is accepted only while its timestamp is
+//! fresh (within [`MAX_SKEW_SECS`] of the server's clock, either way), so a
+//! captured batch cannot be replayed later.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -15,6 +17,9 @@ use p256::pkcs8::DecodePublicKey as _;
 pub const SIGNATURE_HEADER: &str = "x-twilio-email-event-webhook-signature";
 /// The header carrying the signed timestamp.
 pub const TIMESTAMP_HEADER: &str = "x-twilio-email-event-webhook-timestamp";
+
+/// How far the signed timestamp may be from the server's clock, in seconds.
+pub const MAX_SKEW_SECS: i64 = 300;
 
 /// Why a request is not SendGrid's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +33,28 @@ pub enum SignatureError {
     /// The signature does not match the timestamp and body.
     #[error("the signature does not match the timestamp and body")]
     Mismatch,
+    /// The timestamp is not a number of seconds.
+    #[error("the signed timestamp is not a Unix time in seconds")]
+    BadTimestamp,
+    /// The timestamp is too far from now.
+    #[error("the signed timestamp is {0} s from the server's clock; at most 300 s is accepted")]
+    Stale(i64),
+}
+
+/// Checks that `timestamp` (Unix seconds) is within [`MAX_SKEW_SECS`] of `now_ms`.
+pub fn check_fresh(timestamp: &str, now_ms: i64) -> Result<(), SignatureError> {
+    let signed: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| SignatureError::BadTimestamp)?;
+    let skew = (now_ms.div_euclid(1000))
+        .saturating_sub(signed)
+        .saturating_abs();
+    if skew > MAX_SKEW_SECS {
+        Err(SignatureError::Stale(skew))
+    } else {
+        Ok(())
+    }
 }
 
 /// Reads SendGrid's verification key.
@@ -97,6 +124,26 @@ mod tests {
         assert_eq!(
             verify(&key, "1700000000", body, "AAAA"),
             Err(SignatureError::Malformed)
+        );
+    }
+
+    #[test]
+    fn only_a_fresh_timestamp_is_accepted() {
+        let now = 1_700_000_000_000;
+        assert_eq!(check_fresh("1700000000", now), Ok(()));
+        assert_eq!(check_fresh("1699999700", now), Ok(()));
+        assert_eq!(check_fresh("1700000300", now), Ok(()));
+        assert_eq!(
+            check_fresh("1699999699", now),
+            Err(SignatureError::Stale(301))
+        );
+        assert_eq!(
+            check_fresh("1700000301", now),
+            Err(SignatureError::Stale(301))
+        );
+        assert_eq!(
+            check_fresh("yesterday", now),
+            Err(SignatureError::BadTimestamp)
         );
     }
 

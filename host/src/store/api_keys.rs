@@ -113,6 +113,18 @@ impl Store {
         Ok(key)
     }
 
+    /// Whether the key with this id exists and is unrevoked.
+    pub async fn api_key_active(&self, id: &str) -> anyhow::Result<bool> {
+        let found = with_pool!(&self.pool, p => sqlx::query(
+            "SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await
+        .map(|r| r.is_some()))?;
+        Ok(found)
+    }
+
     /// The org's keys, newest first (revoked ones included).
     pub async fn api_keys(&self, org: &str) -> anyhow::Result<Vec<ApiKeyRecord>> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY id DESC");

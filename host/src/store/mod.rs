@@ -17,6 +17,7 @@ mod kv;
 pub mod marketplace;
 mod master_key;
 mod orgs;
+mod reserved_ids;
 mod schedules;
 mod secrets;
 mod tenant;
@@ -45,7 +46,8 @@ pub use executions::{ExecutionRecord, ExecutionStatus, StepRecord, StepStatus};
 pub use ingested_events::EventClaim;
 pub use jobs::{Job, NewJob};
 pub use master_key::load_or_create_master_key;
-pub use orgs::Org;
+pub use orgs::{CreateOrgError, Org, OrgRecord};
+pub use reserved_ids::{PLATFORM_ORG, RESERVED_ORG_IDS, check_not_reserved, is_reserved_org_id};
 pub use schedules::Schedule;
 pub use secrets::SecretCipher;
 pub use transitions::{

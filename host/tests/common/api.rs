@@ -1,8 +1,12 @@
 //! The HTTP API served on a loopback port over a [`TestEngine`], with tokens
 //! for any org and role, and a client that returns status, headers and JSON.
+//! Orgs are explicit records: the test org and the two "other tenants" the
+//! isolation tests use ([`OTHER_ORGS`]) exist from the start; a test that
+//! needs another creates it with [`TestApi::create_org`].
 
 use std::net::SocketAddr;
 
+use atlas::api::address_limits::AddressLimitSettings;
 use atlas::api::auth::{JwtVerifier, Role};
 use atlas::api::limits::RateLimitSettings;
 use atlas::api::{ApiSettings, AppState, router};
@@ -11,6 +15,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 use super::engine::{Db, ORG, TestEngine};
+use atlas::store::Org;
+
+/// Orgs besides [`ORG`] that every served API starts with: the other tenants
+/// of the isolation tests.
+pub const OTHER_ORGS: [&str; 2] = ["org-other", "org-2"];
 
 /// The HS256 secret test tokens are signed with.
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
@@ -57,6 +66,12 @@ pub fn test_settings() -> ApiSettings {
             per_org_per_second: 100_000,
             per_org_burst: 100_000,
         },
+        address_limits: AddressLimitSettings {
+            failure_burst: 100_000,
+            failures_per_second: 100_000.0,
+            hook_burst: 100_000,
+            hooks_per_second: 100_000.0,
+        },
         ..ApiSettings::default()
     }
 }
@@ -70,6 +85,9 @@ impl TestApi {
     /// Serves the API on `db` with `settings`.
     pub async fn start_with(db: Db, mut settings: ApiSettings) -> Self {
         let env = TestEngine::start(db).await;
+        for org in OTHER_ORGS {
+            create_org(&env.store, org).await;
+        }
         let jwt = JwtVerifier::hs256(SECRET.as_bytes()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -82,7 +100,7 @@ impl TestApi {
             jwt.clone(),
             settings,
         );
-        let app = router(state);
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
@@ -94,6 +112,11 @@ impl TestApi {
             client: reqwest::Client::new(),
             server,
         }
+    }
+
+    /// Creates the org `id` (named after it, in UTC) unless it exists.
+    pub async fn create_org(&self, id: &str) {
+        create_org(&self.env.store, id).await;
     }
 
     /// A token for `sub` in `org` with `role`.
@@ -176,6 +199,18 @@ impl TestApi {
         self.server.abort();
         self.env.stop().await;
     }
+}
+
+/// Creates the org `id` in `store` unless it exists.
+pub async fn create_org(store: &atlas::store::Store, id: &str) {
+    store
+        .ensure_org(&Org {
+            id: id.into(),
+            name: format!("{id} (test)"),
+            time_zone: "UTC".into(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("creating org {id}: {e}"));
 }
 
 /// A valid workflow: lead created, then the no-op action.

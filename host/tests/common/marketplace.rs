@@ -53,8 +53,9 @@ impl Partner {
         Self::register_as(api, org, Role::Partner).await
     }
 
-    /// Registers a new key for `org` acting as `role`.
+    /// Registers a new key for `org` (created when missing) acting as `role`.
     pub async fn register_as(api: &TestApi, org: &str, role: Role) -> Self {
+        api.create_org(org).await;
         let token = api.token_for(org, role, &format!("{org}-dev"));
         let key = KeyFile::generate();
         let reply = api

@@ -59,11 +59,13 @@ pub enum Permission {
     ReviewPlugins,
     /// Manage a reseller's sub-accounts, branding and preinstalls.
     ManageResale,
+    /// Create and list the platform's orgs (tenants).
+    ManageOrgs,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Self::ReadWorkflows,
         Self::EditWorkflows,
         Self::DeleteWorkflows,
@@ -80,6 +82,7 @@ impl Permission {
         Self::Publish,
         Self::ReviewPlugins,
         Self::ManageResale,
+        Self::ManageOrgs,
     ];
 
     /// What it allows, in words.
@@ -101,6 +104,7 @@ impl Permission {
             Self::Publish => "publish actions",
             Self::ReviewPlugins => "review published actions",
             Self::ManageResale => "manage sub-accounts and branding",
+            Self::ManageOrgs => "create and list the platform's orgs",
         }
     }
 }
@@ -139,10 +143,11 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
         match self {
-            Self::Owner | Self::Admin => {
-                !matches!(permission, Publish | ReviewPlugins | ManageResale)
-            }
-            Self::ResellerAdmin => !matches!(permission, ReviewPlugins),
+            Self::Owner | Self::Admin => !matches!(
+                permission,
+                Publish | ReviewPlugins | ManageResale | ManageOrgs
+            ),
+            Self::ResellerAdmin => !matches!(permission, ReviewPlugins | ManageOrgs),
             Self::Staff => matches!(
                 permission,
                 ReadWorkflows
@@ -160,7 +165,12 @@ impl Role {
                 ReadWorkflows | ReadExecutions | ReadCatalog | ReadContacts | ReadAnalytics
             ),
             Self::Partner => matches!(permission, ReadCatalog | Publish | ReadAudit),
-            Self::PlatformAdmin => matches!(permission, ReadCatalog | ReviewPlugins | ReadAudit),
+            Self::PlatformAdmin => {
+                matches!(
+                    permission,
+                    ReadCatalog | ReviewPlugins | ReadAudit | ManageOrgs
+                )
+            }
         }
     }
 
@@ -173,11 +183,17 @@ impl Role {
             .collect()
     }
 
-    /// True when everything `other` may do, this role may do too (so it may
-    /// hand `other` to an API key).
+    /// True when everything `other` may do, this role may do too.
     pub fn covers(self, other: Role) -> bool {
         Permission::ALL
             .into_iter()
             .all(|p| !other.allows(p) || self.allows(p))
+    }
+
+    /// True when this role may hand `other` to an API key: it covers
+    /// `other`, and ownership is handed only by an owner (an admin has the
+    /// same permissions but is not the org's owner).
+    pub fn may_grant(self, other: Role) -> bool {
+        self.covers(other) && (other != Role::Owner || self == Role::Owner)
     }
 }

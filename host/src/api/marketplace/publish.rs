@@ -12,7 +12,7 @@ use crate::api::AppState;
 use crate::api::auth::{Permission, Principal, Role};
 use crate::api::json::{ApiJson, ApiPath};
 use crate::api::problem::Problem;
-use crate::marketplace::{Actor, PublishRequest, Published};
+use crate::marketplace::{Actor, PublishRequest, Published, Publisher};
 
 /// Who may see a published action.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
@@ -47,7 +47,8 @@ pub struct PublishBody {
 ///
 /// Every check failure is a 422 whose `check` member names it: `size`,
 /// `signature`, `component`, `world`, `manifest`, `limits`, `schema`,
-/// `owner` or `version`.
+/// `owner` or `version`. No org publishes as the built-in publisher, and
+/// `atlas.` action ids are refused (`owner`) whatever the org.
 ///
 /// Roles: partner, reseller-admin.
 #[utoipa::path(post, path = "/api/v2/marketplace/publish", tag = "marketplace",
@@ -90,7 +91,7 @@ pub async fn publish(
     let published = state
         .marketplace
         .publish(PublishRequest {
-            publisher_id: &principal.org,
+            publisher: Publisher::org(&principal.org),
             bytes: &bytes,
             key_id: body.key_id.trim(),
             signature: &body.signature,

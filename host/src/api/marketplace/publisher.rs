@@ -1,5 +1,7 @@
 //! A partner's publisher account: created with its first key, which is an
-//! ed25519 public key; keys can be added (rotation) and revoked.
+//! ed25519 public key; keys can be added (rotation) and revoked. The
+//! built-in publisher is nobody's account: no org registers a key on it,
+//! and no account takes its name.
 
 use axum::Json;
 use axum::extract::State;
@@ -13,6 +15,8 @@ use crate::api::auth::{Permission, Principal};
 use crate::api::json::{ApiJson, ApiPath};
 use crate::api::problem::Problem;
 use crate::api::workflows::audit;
+use crate::marketplace::{BUILTIN_PUBLISHER, BUILTIN_PUBLISHER_NAME};
+use crate::store::is_reserved_org_id;
 use crate::store::marketplace::{
     PluginVersionRecord, PublisherKeyRecord, PublisherKind, PublisherRecord,
 };
@@ -48,6 +52,13 @@ pub struct PublisherAccount {
     pub versions: Vec<PluginVersionRecord>,
 }
 
+/// 403: the built-in publisher is the host's, not an org's account.
+fn builtin_refused() -> Problem {
+    Problem::forbidden(format!(
+        "the built-in publisher `{BUILTIN_PUBLISHER}` belongs to the host: no org registers keys on it or publishes as it"
+    ))
+}
+
 /// Register a signing key (creating the caller org's publisher account on first use).
 ///
 /// Roles: partner, reseller-admin.
@@ -64,25 +75,40 @@ pub async fn add_key(
     ApiJson(request): ApiJson<NewPublisherKey>,
 ) -> Result<(StatusCode, Json<RegisteredKey>), Problem> {
     principal.require(Permission::Publish)?;
+    if principal.org.eq_ignore_ascii_case(BUILTIN_PUBLISHER) || is_reserved_org_id(&principal.org) {
+        return Err(builtin_refused());
+    }
     let key = marketplace::signing::parse_public_key(&request.public_key)
         .map_err(|e| invalid("public_key", e.to_string()))?;
     let key_id = marketplace::key_id(key.as_bytes());
-    if state.store.publisher(&principal.org).await?.is_none() {
-        let name = request
-            .publisher_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty() && n.chars().count() <= 100)
-            .ok_or_else(|| {
-                invalid(
+    match state.store.publisher(&principal.org).await? {
+        Some(account) if account.kind == PublisherKind::Builtin => {
+            return Err(builtin_refused());
+        }
+        Some(_) => {}
+        None => {
+            let name = request
+                .publisher_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && n.chars().count() <= 100)
+                .ok_or_else(|| {
+                    invalid(
+                        "publisher_name",
+                        "a new publisher account needs a name of 1 to 100 characters",
+                    )
+                })?;
+            if name.eq_ignore_ascii_case(BUILTIN_PUBLISHER_NAME) {
+                return Err(invalid(
                     "publisher_name",
-                    "a new publisher account needs a name of 1 to 100 characters",
-                )
-            })?;
-        state
-            .store
-            .ensure_publisher(&principal.org, name, PublisherKind::Partner)
-            .await?;
+                    format!("`{BUILTIN_PUBLISHER_NAME}` is the built-in publisher's name"),
+                ));
+            }
+            state
+                .store
+                .ensure_publisher(&principal.org, name, PublisherKind::Partner)
+                .await?;
+        }
     }
     if !state
         .store

@@ -88,6 +88,9 @@ pub async fn sub_accounts(
 
 /// Create a sub-account; the reseller's preinstalled actions are installed into it.
 ///
+/// The id must be new: an existing org (or a reserved id) is never taken
+/// over (409 `org-exists`, or 422 for a reserved id).
+///
 /// Roles: reseller-admin.
 #[utoipa::path(post, path = "/api/v2/reseller/sub-accounts", tag = "reseller",
     request_body = NewSubAccount,
@@ -103,22 +106,8 @@ pub async fn create_sub_account(
 ) -> Result<(StatusCode, Json<Org>), Problem> {
     reseller(&state, &principal).await?;
     check_id(&body.id, "org")?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(invalid("name", "must have 1 to 100 characters"));
-    }
-    let time_zone = body.time_zone.unwrap_or_else(|| "UTC".into());
-    if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(invalid(
-            "time_zone",
-            format!("`{time_zone}` is not an IANA time zone"),
-        ));
-    }
-    let org = Org {
-        id: body.id,
-        name: name.into(),
-        time_zone,
-    };
+    let org = Org::checked(&body.id, &body.name, body.time_zone.as_deref())
+        .map_err(|(field, reason)| invalid(field, reason))?;
     if !state
         .marketplace
         .create_sub_account(&principal.org, &principal.subject, &org)
@@ -126,9 +115,13 @@ pub async fn create_sub_account(
     {
         return Err(Problem::conflict(
             "org-exists",
-            format!("an org `{}` exists already", org.id),
+            format!(
+                "an org `{}` exists already; a sub-account is always a new org",
+                org.id
+            ),
         ));
     }
+    state.auth.orgs.created(&org.id);
     Ok((StatusCode::CREATED, Json(org)))
 }
 

@@ -184,4 +184,39 @@ impl Store {
         .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
+
+    /// Makes `builtin_id` the one built-in publisher: its kind is built-in,
+    /// every other account's is partner (an org's account is never built-in).
+    pub async fn publishers_fix_builtin_kind(&self, builtin_id: &str) -> anyhow::Result<()> {
+        with_pool!(&self.pool, p => {
+            sqlx::query("UPDATE publishers SET kind = 'builtin' WHERE id = $1 AND kind <> 'builtin'")
+                .bind(builtin_id)
+                .execute(p)
+                .await?;
+            sqlx::query("UPDATE publishers SET kind = 'partner' WHERE id <> $1 AND kind = 'builtin'")
+                .bind(builtin_id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Revokes every unrevoked key of `publisher_id` except `keep`; returns how many.
+    pub async fn publisher_keys_revoke_others(
+        &self,
+        publisher_id: &str,
+        keep: &str,
+    ) -> anyhow::Result<u64> {
+        let done = with_pool!(&self.pool, p => sqlx::query(
+            "UPDATE publisher_keys SET revoked_at = $3 WHERE publisher_id = $1 AND key_id <> $2 AND revoked_at IS NULL",
+        )
+        .bind(publisher_id)
+        .bind(keep)
+        .bind(now_ms())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
 }

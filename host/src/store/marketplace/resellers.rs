@@ -48,22 +48,6 @@ impl Store {
         Ok(reseller)
     }
 
-    /// Creates a sub-account of `reseller`; false when the id is taken.
-    pub async fn create_sub_account(&self, reseller: &str, org: &Org) -> anyhow::Result<bool> {
-        let n = with_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO orgs (id, name, time_zone, created_at, reseller_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&org.id)
-        .bind(&org.name)
-        .bind(&org.time_zone)
-        .bind(now_ms())
-        .bind(reseller)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(n == 1)
-    }
-
     /// A reseller's sub-accounts, by id.
     pub async fn sub_accounts(&self, reseller: &str) -> anyhow::Result<Vec<Org>> {
         let orgs = with_pool!(&self.pool, p => sqlx::query(

@@ -255,6 +255,66 @@ impl Store {
         Ok(())
     }
 
+    /// Gives a version at a built-in id and number to the host: the host's
+    /// component, key and approval replace whatever was there (a version the
+    /// host did not publish, which the startup check killed).
+    pub async fn plugin_version_reclaim_builtin(
+        &self,
+        plugin_id: &str,
+        version: &str,
+        sha256: &str,
+        size_bytes: usize,
+        manifest: &Value,
+        key_id: &str,
+    ) -> anyhow::Result<()> {
+        let now = now_ms();
+        with_pool!(&self.pool, p => sqlx::query(
+            "UPDATE plugin_versions SET sha256 = $3, size_bytes = $4, manifest = $5, key_id = $6, status = 'approved', \
+             review_reason = NULL, reviewed_by = 'system', reviewed_at = $7, killed_at = NULL, kill_reason = NULL, \
+             published_by = 'system', published_at = $7 WHERE plugin_id = $1 AND version = $2",
+        )
+        .bind(plugin_id)
+        .bind(version)
+        .bind(sha256)
+        .bind(size_bytes as i64)
+        .bind(manifest.to_string())
+        .bind(key_id)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Rejects and kills every version the host did not publish that claims
+    /// to be built-in: under `builtin_publisher` but not signed with
+    /// `host_key` by `system`, or under a built-in (`atlas.`) id but another
+    /// publisher. Returns how many changed.
+    pub async fn plugin_versions_reject_foreign_builtin(
+        &self,
+        builtin_publisher: &str,
+        host_key: &str,
+        reason: &str,
+    ) -> anyhow::Result<u64> {
+        let done = with_pool!(&self.pool, p => sqlx::query(
+            "UPDATE plugin_versions SET status = 'rejected', review_reason = $3, reviewed_by = 'system', \
+             killed_at = COALESCE(killed_at, $4), kill_reason = COALESCE(kill_reason, $3) \
+             WHERE (status <> 'rejected' OR killed_at IS NULL) AND ( \
+               (plugin_id IN (SELECT plugin_id FROM marketplace_plugins WHERE publisher_id = $1) \
+                AND (key_id <> $2 OR published_by <> 'system')) \
+               OR (lower(plugin_id) LIKE 'atlas.%' \
+                AND plugin_id IN (SELECT plugin_id FROM marketplace_plugins WHERE publisher_id <> $1)))",
+        )
+        .bind(builtin_publisher)
+        .bind(host_key)
+        .bind(reason)
+        .bind(now_ms())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+
     /// One version.
     pub async fn plugin_version(
         &self,
