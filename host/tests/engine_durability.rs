@@ -19,6 +19,11 @@ use sqlx::Row;
 
 const ORG: &str = "org-durable";
 
+/// The deployment's master key, shared by the test's own engine and every
+/// `atlas worker` it starts (`ATLAS_MASTER_KEY`), as the nodes of one
+/// deployment share theirs: the built-in publisher's key derives from it.
+const MASTER_KEY: [u8; 32] = [0; 32];
+
 /// These tests each load both cores; run them one at a time so timings
 /// measure the engine, not the other tests.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -155,7 +160,7 @@ fn spawn_worker(database_url: &str, id: &str, data_dir: &std::path::Path) -> Chi
         .arg("--data-dir")
         .arg(data_dir)
         .env("ATLAS_LOG", "error")
-        .env("ATLAS_MASTER_KEY", "00".repeat(32))
+        .env("ATLAS_MASTER_KEY", hex::encode(MASTER_KEY))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -181,7 +186,7 @@ fn webhook_flow(url: &str) -> (Value, Value) {
 async fn a_worker_killed_mid_load_loses_nothing_and_reruns_with_the_same_key() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let db = PgDatabase::create().await;
-    let store = Store::open(&db.url, SecretCipher::ephemeral())
+    let store = Store::open(&db.url, SecretCipher::new(&MASTER_KEY))
         .await
         .unwrap();
     let server =
@@ -289,7 +294,7 @@ async fn a_worker_killed_mid_load_loses_nothing_and_reruns_with_the_same_key() {
 async fn three_workers_share_ten_thousand_executions_exactly_once() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let db = PgDatabase::create().await;
-    let store = Store::open(&db.url, SecretCipher::ephemeral())
+    let store = Store::open(&db.url, SecretCipher::new(&MASTER_KEY))
         .await
         .unwrap();
     prepare(

@@ -121,6 +121,8 @@ fn rust_plugins_and_test_guests_build_into_action_components() {
             &[
                 "test-bad-output",
                 "test-crm",
+                "test-flood",
+                "test-flood-manifest",
                 "test-hog",
                 "test-message",
                 "test-noop",

@@ -7,8 +7,11 @@
 //! `host-error::limit` once the month's usage reached it, and each completed
 //! call adds the tokens the provider reported. Calls go through the same
 //! SSRF-guarded client as plugin HTTP. Without a key a call is
-//! `unavailable`, never a canned answer.
+//! `unavailable`, never a canned answer. Prompt size, message count, the
+//! tokens asked for and the reply's size are capped ([`caps`]) before the
+//! budget or the provider is consulted.
 
+pub mod caps;
 mod classify;
 pub mod config;
 mod provider;
@@ -51,6 +54,8 @@ impl RunState {
         temperature: Option<f32>,
         max_tokens: Option<u32>,
     ) -> Result<ChatReply, HostError> {
+        caps::check_prompt(&messages)?;
+        let max_tokens = Some(caps::completion_tokens(max_tokens)?);
         let store = &self.services.store;
         let settings = store.ai_settings_get(&self.org_id).await.map_err(|e| {
             tracing::error!(error = %e, org = %self.org_id, "reading AI settings failed");

@@ -51,6 +51,36 @@ pub struct ChatReply {
     pub completion_tokens: u32,
 }
 
+/// The reply body, refused once it passes [`super::caps::MAX_REPLY_BYTES`].
+async fn read_capped(
+    response: reqwest::Response,
+    url: &str,
+    ai: &OrgAi,
+) -> Result<Vec<u8>, HostError> {
+    use futures::StreamExt as _;
+    let cap = super::caps::MAX_REPLY_BYTES;
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
+        return Err(HostError::Failed(format!(
+            "ai: the provider's reply is larger than {cap} bytes"
+        )));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| transport_error(url, ai, &error))?;
+        if body.len() + chunk.len() > cap {
+            return Err(HostError::Failed(format!(
+                "ai: the provider's reply is larger than {cap} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// The request body for `call`.
 pub fn request_body(call: &ChatCall) -> CreateChatCompletionRequest {
     let messages = call
@@ -115,10 +145,7 @@ pub async fn chat(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let body = response
-        .bytes()
-        .await
-        .map_err(|error| transport_error(&url, ai, &error))?;
+    let body = read_capped(response, &url, ai).await?;
     if !status.is_success() {
         return Err(status_error(status, retry_after.as_deref(), &body));
     }

@@ -1,12 +1,13 @@
 //! `atlas.test.flood`: repeats one host call `count` times with an argument of
 //! `arg_bytes` bytes, and reports how each kind of answer was counted. It
-//! requests kv, crm-write and one secret, so a run without grants is refused at
-//! the grant check and a run with them reaches the per-run call budgets.
+//! requests kv, crm-write, one secret and ai, so a run without grants is
+//! refused at the grant check and a run with them reaches the per-run budgets.
 
 use std::collections::BTreeMap;
 
 use atlas_sdk::{
-    Action, ActionError, Capability, Context, HostError, Manifest, Outcome, crm, kv, log, secrets,
+    Action, ActionError, Capability, Context, HostError, Manifest, Outcome, ai, crm, kv, log,
+    secrets,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,8 @@ pub enum Op {
     HasConsent,
     /// `logging::log(info, message)`.
     Log,
+    /// `ai::complete` with the argument as the prompt.
+    AiComplete,
 }
 
 /// What to repeat.
@@ -78,6 +81,7 @@ impl Action for Flood {
             .capability(Capability::Kv)
             .capability(Capability::CrmWrite)
             .capability(Capability::Secret("token".into()))
+            .capability(Capability::Ai)
     }
 
     fn execute(_ctx: &Context, input: Input) -> Result<Outcome<Tally>, ActionError> {
@@ -95,6 +99,7 @@ impl Action for Flood {
                     log::info(&arg);
                     Ok(())
                 }
+                Op::AiComplete => ai::complete_prompt(&arg).map(|_| ()),
             };
             let key = match result {
                 Ok(()) => "ok",
