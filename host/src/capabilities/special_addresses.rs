@@ -147,9 +147,7 @@ static ENTRIES: LazyLock<Vec<(IpNet, &'static str, Reach)>> = LazyLock::new(|| {
 
 /// Why `ip` is not a globally reachable unicast address, or `None` when it is.
 pub fn special_purpose(ip: IpAddr) -> Option<&'static str> {
-    let Some((_, name, reach)) = ENTRIES.iter().find(|(net, ..)| net.contains(&ip)) else {
-        return None;
-    };
+    let (_, name, reach) = ENTRIES.iter().find(|(net, ..)| net.contains(&ip))?;
     match (reach, ip) {
         (Global, _) => None,
         (Blocked, _) => Some(name),

@@ -22,7 +22,7 @@ pub enum ContactCommand {
     /// Print a contact with its notes, bookings and memberships.
     Show(ShowArgs),
     /// Tag a contact (a new tag fires `tag_added`).
-    Tag(TagArgs),
+    Tag(Box<TagArgs>),
 }
 
 /// `atlas contact add`
@@ -116,7 +116,7 @@ pub async fn run(command: ContactCommand) -> anyhow::Result<ExitCode> {
         ContactCommand::Add(args) => add(*args).await,
         ContactCommand::List(args) => list(args).await,
         ContactCommand::Show(args) => show(args).await,
-        ContactCommand::Tag(args) => tag(args).await,
+        ContactCommand::Tag(args) => tag(*args).await,
     }
 }
 
