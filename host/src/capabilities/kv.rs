@@ -1,6 +1,10 @@
 //! `kv`: small persistent key-value data, scoped by the host to the run's org and
 //! the calling plugin, so a plugin can neither name nor reach another's keys.
 //!
+//! Writes count against the org's quota (`RunLimits::kv_org_keys` and
+//! `kv_org_bytes`, across all its plugins), checked in the write's own
+//! transaction, so concurrent runs cannot overshoot it.
+//!
 //! In a test run changes go to the run's
 //! [`KvOverlay`](crate::capabilities::kv_overlay::KvOverlay) instead of the store:
 //! the action reads back what it wrote, and nothing is kept after the run.
@@ -10,6 +14,7 @@ use crate::runtime::bindings::atlas::workflow::kv::Host;
 use crate::runtime::bindings::atlas::workflow::types::HostError;
 use crate::runtime::call_budget::CallKind;
 use crate::runtime::manifest::Capability;
+use crate::store::KvQuota;
 
 /// Longest key, in bytes.
 pub const MAX_KEY_BYTES: usize = 512;
@@ -96,10 +101,15 @@ impl Host for RunState {
         if self.test_mode {
             return self.kv_overlay.set(key, value);
         }
+        let quota = KvQuota {
+            keys: self.limits.kv_org_keys,
+            bytes: self.limits.kv_org_bytes,
+        };
         store
-            .kv_set(&self.org_id, &self.plugin_id, &key, &value)
+            .kv_set_within(&self.org_id, &self.plugin_id, &key, &value, quota)
             .await
-            .map_err(store_error)
+            .map_err(store_error)?
+            .map_err(|over| HostError::Limit(over.to_string()))
     }
 
     async fn delete(&mut self, key: String) -> Result<(), HostError> {
@@ -109,7 +119,7 @@ impl Host for RunState {
         }
         self.services
             .store
-            .kv_delete(&self.org_id, &self.plugin_id, &key)
+            .kv_delete_counted(&self.org_id, &self.plugin_id, &key)
             .await
             .map_err(store_error)
     }

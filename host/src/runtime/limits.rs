@@ -54,6 +54,11 @@ pub struct RunLimits {
     /// `crm.consent_refused` audit rows one run may write; later refusals
     /// are still refused, and counted in one summary row. Default 10.
     pub consent_audits: u32,
+    /// kv keys one org may keep across all its plugins. Default 100,000.
+    pub kv_org_keys: i64,
+    /// kv bytes (keys and values) one org may keep across all its plugins.
+    /// Default 256 MiB.
+    pub kv_org_bytes: i64,
 }
 
 impl Default for RunLimits {
@@ -79,6 +84,8 @@ impl Default for RunLimits {
             crm_reads: 1_000,
             crm_writes: 100,
             consent_audits: 10,
+            kv_org_keys: 100_000,
+            kv_org_bytes: 256 << 20,
         }
     }
 }

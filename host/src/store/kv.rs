@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Store, now_ms, with_pool};
+use super::{Store, with_pool};
 
 impl Store {
     /// The value stored under `key`, if any.
@@ -25,7 +25,8 @@ impl Store {
         Ok(row.transpose()?)
     }
 
-    /// Stores `value` under `key`, replacing any previous value.
+    /// Stores `value` under `key`, replacing any previous value, with no
+    /// quota (operator seeding and tests); usage is still counted.
     pub async fn kv_set(
         &self,
         org: &str,
@@ -33,33 +34,18 @@ impl Store {
         key: &str,
         value: &[u8],
     ) -> anyhow::Result<()> {
-        with_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO plugin_kv (org_id, plugin_id, key, value, updated_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (org_id, plugin_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(org)
-        .bind(plugin)
-        .bind(key)
-        .bind(value)
-        .bind(now_ms())
-        .execute(p)
-        .await
-        .map(|_| ()))?;
-        Ok(())
+        let unlimited = super::KvQuota {
+            keys: i64::MAX,
+            bytes: i64::MAX,
+        };
+        self.kv_set_within(org, plugin, key, value, unlimited)
+            .await?
+            .map_err(anyhow::Error::from)
     }
 
     /// Removes `key`; removing a missing key is not an error.
     pub async fn kv_delete(&self, org: &str, plugin: &str, key: &str) -> anyhow::Result<()> {
-        with_pool!(&self.pool, p => sqlx::query(
-            "DELETE FROM plugin_kv WHERE org_id = $1 AND plugin_id = $2 AND key = $3",
-        )
-        .bind(org)
-        .bind(plugin)
-        .bind(key)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
-        Ok(())
+        self.kv_delete_counted(org, plugin, key).await
     }
 
     /// Keys starting with `prefix`, sorted, at most `limit`.

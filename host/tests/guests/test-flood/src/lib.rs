@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub enum Op {
     /// `kv::get(key)`.
     KvGet,
-    /// `kv::set(key, "v")`.
+    /// `kv::set(key + n, "v")`: a new key on every call.
     KvSet,
     /// `secrets::get(name)`.
     Secret,
@@ -88,10 +88,10 @@ impl Action for Flood {
         let arg = "k".repeat(input.arg_bytes as usize);
         let mut answers = BTreeMap::new();
         let mut last_message = None;
-        for _ in 0..input.count {
+        for n in 0..input.count {
             let result = match input.op {
                 Op::KvGet => kv::get(&arg).map(|_| ()),
-                Op::KvSet => kv::set(&arg, b"v"),
+                Op::KvSet => kv::set(&format!("{arg}{n}"), b"v"),
                 Op::Secret => secrets::get(&arg).map(|_| ()),
                 Op::AddTag => crm::add_tag(&input.contact, &arg),
                 Op::HasConsent => crm::has_consent(&input.contact, crm::Channel::Sms).map(|_| ()),
