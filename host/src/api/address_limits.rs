@@ -179,11 +179,7 @@ pub async fn limit_hooks(
     request: Request,
     next: Next,
 ) -> Result<Response, Problem> {
-    let address = request
-        .extensions()
-        .get::<ClientAddress>()
-        .copied()
-        .unwrap_or(ClientAddress::UNKNOWN);
+    let address = ClientAddress::recorded_on(&request);
     state
         .address_limits
         .hooks

@@ -24,6 +24,16 @@ impl ClientAddress {
     /// no usable header): all such requests share one budget.
     pub const UNKNOWN: Self = Self(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
 
+    /// The address the client-address layer recorded on `request`, or
+    /// [`ClientAddress::UNKNOWN`].
+    pub fn recorded_on<B>(request: &axum::http::Request<B>) -> Self {
+        request
+            .extensions()
+            .get::<ClientAddress>()
+            .copied()
+            .unwrap_or(ClientAddress::UNKNOWN)
+    }
+
     /// The key limits count this address under: IPv4 as is (IPv4-mapped
     /// IPv6 as IPv4), IPv6 by its /64 network.
     pub fn limit_key(self) -> IpAddr {

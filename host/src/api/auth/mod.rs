@@ -118,12 +118,7 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Result<Response, Problem> {
-    let address = request
-        .extensions()
-        .get::<ClientAddress>()
-        .copied()
-        .unwrap_or(ClientAddress::UNKNOWN)
-        .limit_key();
+    let address = ClientAddress::recorded_on(&request).limit_key();
     if let Err(wait) = state.address_limits.failures.peek(address) {
         let secs = retry_secs(wait);
         return Err(Problem::rate_limited(
